@@ -1,0 +1,157 @@
+/**
+ * A small database interface over PGlite (embedded, one process per data directory) and
+ * PostgreSQL (node-postgres pool). Both speak the same SQL dialect; the store code only
+ * sees `Db` / `Queryable`.
+ *
+ * Type normalisation: node-postgres returns int8/numeric as strings and PGlite returns them as
+ * numbers, so store SQL casts what it reads (`::int`, `::text`, `::float8`) to stay uniform.
+ */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { acquireDataDirLock, type DataDirLock } from "./lock";
+
+export interface Queryable {
+  /** Run one statement with $1.. parameters and return its rows. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: "pglite" | "postgres";
+  /** Run several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  /** Run `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Checkpoint (PGlite) and close. */
+  close(): Promise<void>;
+}
+
+export interface OpenDbOptions {
+  /** PostgreSQL connection string; when absent PGlite in `dataDir` is used. */
+  databaseUrl?: string;
+  /** PGlite data directory (created if missing). */
+  dataDir?: string;
+  /** PostgreSQL only: use (and create) this schema instead of `public` (tests run in parallel). */
+  schema?: string;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+const SCHEMA_RE = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export async function openDb(opts: OpenDbOptions): Promise<Db> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.schema, opts.poolSize);
+  if (!opts.dataDir) throw new Error("Ingen datakatalog angiven / no data directory given");
+  return openPglite(opts.dataDir);
+}
+
+async function openPglite(dataDir: string): Promise<Db> {
+  const dir = path.resolve(dataDir);
+  mkdirSync(dir, { recursive: true });
+  const lock: DataDirLock = await acquireDataDirLock(dir);
+  let pg;
+  try {
+    const { PGlite } = await import("@electric-sql/pglite");
+    pg = await PGlite.create(path.join(dir, "pgdata"));
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
+  const db = pg;
+  let closed = false;
+  return {
+    kind: "pglite",
+    async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
+      const r = await db.query<T>(sql, params as unknown[] | undefined);
+      return r.rows;
+    },
+    async exec(sql: string): Promise<void> {
+      await db.exec(sql);
+    },
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      return db.transaction(async (tx) =>
+        fn({
+          async query<R>(sql: string, params?: unknown[]): Promise<R[]> {
+            const r = await tx.query<R>(sql, params as unknown[] | undefined);
+            return r.rows;
+          },
+        }),
+      );
+    },
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      try {
+        await db.exec("CHECKPOINT");
+        await db.close();
+      } finally {
+        await lock.release();
+      }
+    },
+  };
+}
+
+async function openPostgres(url: string, schema?: string, poolSize = 10): Promise<Db> {
+  if (schema !== undefined && !SCHEMA_RE.test(schema)) {
+    throw new Error(`Ogiltigt schemanamn / invalid schema name: ${schema}`);
+  }
+  const pgmod = await import("pg");
+  const Pool = pgmod.default.Pool;
+  if (schema) {
+    // Create the schema once with a throwaway connection, then bind every pooled connection to it.
+    const c = new pgmod.default.Client({ connectionString: url });
+    await c.connect();
+    try {
+      await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    } finally {
+      await c.end();
+    }
+  }
+  const pool = new Pool({
+    connectionString: url,
+    max: poolSize,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  // An idle client losing its connection must not crash the process.
+  pool.on("error", () => {});
+  // Fail fast with a clear message when PostgreSQL is unreachable.
+  const probe = await pool.connect().catch((err: Error) => {
+    void pool.end();
+    throw new Error(`Kan inte ansluta till PostgreSQL / cannot connect to PostgreSQL: ${err.message}`);
+  });
+  probe.release();
+  let closed = false;
+  return {
+    kind: "postgres",
+    async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
+      const r = await pool.query(sql, params as unknown[] | undefined);
+      return r.rows as T[];
+    },
+    async exec(sql: string): Promise<void> {
+      await pool.query(sql);
+    },
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const result = await fn({
+          async query<R>(sql: string, params?: unknown[]): Promise<R[]> {
+            const r = await client.query(sql, params as unknown[] | undefined);
+            return r.rows as R[];
+          },
+        });
+        await client.query("COMMIT");
+        return result;
+      } catch (err) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}
