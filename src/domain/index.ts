@@ -1,0 +1,9 @@
+/**
+ * The Uppföljning domain engine: pure TypeScript (zod only), shared by the custom functions,
+ * the task pane, the CLI and the server.
+ */
+export * from "./snapshot";
+export * from "./result";
+export * from "./format";
+export * from "./orgnr";
+export * from "./template";
