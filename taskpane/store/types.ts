@@ -109,7 +109,7 @@ export interface SyncStore {
 /** Thrown by a store when the browser refuses to store more (quota). */
 export class StoreQuotaError extends Error {
   override readonly name = "StoreQuotaError";
-  constructor(readonly cause?: unknown) {
+  constructor(override readonly cause?: unknown) {
     super("Lagringsutrymmet i webbläsaren är fullt");
   }
 }
@@ -127,7 +127,7 @@ export class StoreError extends Error {
   override readonly name = "StoreError";
   constructor(
     message: string,
-    readonly cause?: unknown,
+    override readonly cause?: unknown,
   ) {
     super(message);
   }

@@ -1,0 +1,3 @@
+export * from "./types";
+export { MemorySyncStore } from "./memoryStore";
+export { DexieSyncStore, syncDatabaseName, type DexieStoreOptions } from "./dexieStore";
