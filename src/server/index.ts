@@ -42,6 +42,8 @@ export interface RunningServer {
   url: string;
   port: number;
   store: "pglite" | "postgres";
+  /** The open database (tests and in-process tools; PGlite allows no second opener). */
+  db: Db;
   close(): Promise<void>;
 }
 
@@ -122,6 +124,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     url,
     port,
     store: db.kind,
+    db,
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {
