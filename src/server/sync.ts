@@ -147,8 +147,11 @@ export async function applyPush(db: Db, p: Principal, clientId: string, mutation
  */
 const PUSH_SQL = `
 WITH m AS (
-  SELECT * FROM jsonb_to_recordset($1::jsonb)
-    AS m(ord int, mutation_id bigint, workbook_id text, sheet text, cell text, base_version int,
+  -- JSON null becomes SQL NULL in jsonb_to_recordset: store it as the JSON value null.
+  SELECT r.ord, r.mutation_id, r.workbook_id, r.sheet, r.cell, r.base_version,
+         coalesce(r.value, 'null'::jsonb) AS value, r.authored_at
+  FROM jsonb_to_recordset($1::jsonb)
+    AS r(ord int, mutation_id bigint, workbook_id text, sheet text, cell text, base_version int,
          value jsonb, authored_at timestamptz)
 ),
 acc AS (
