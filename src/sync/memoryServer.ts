@@ -3,23 +3,24 @@
  * deterministic simulation and a test double for the client; the SQL server (src/server) must
  * behave the same, which test/sync/conformance.ts checks against both.
  *
- * Semantics (issue 7):
+ * Semantics (issue 7, and as src/server/sync.ts implements them):
  * - Push applies a batch in order, atomically (here: synchronously). Per client the server keeps
  *   the last processed mutation id; a mutation id at or below it is skipped ("duplicate").
  * - Each new mutation is authorised ("rejected" with a Swedish reason otherwise).
- * - A mutation whose value equals the cell's current value changes nothing: it is "applied" with
- *   the cell's current version and the seq of the change that produced it (no new change, no
- *   version bump), whatever its base version. A cell that never existed has version 0 and value
- *   null; writing null to it is applied as a real change (version 1), so "applied" always has a
- *   positive version.
- * - Otherwise a mutation whose base version differs from the cell's version is a "conflict":
- *   not applied, recorded, and answered with the server's value and version.
- * - Otherwise it is applied: version + 1, one change appended to the log with the next seq.
+ * - base version == the cell's version (0 = no cell) → applied: version + 1, one change appended
+ *   to the log with the next seq (also when the value happens to be equal).
+ * - base version < the cell's version, but every newer version was written by this same client
+ *   (its own earlier edits, whose acknowledgement it has not seen yet) → applied the same way.
+ * - otherwise, when the cell exists and its value equals the mutation's value → "applied" with
+ *   the cell's current version and the seq of the change that produced it; nothing is written.
+ * - otherwise → "conflict": not applied, recorded, answered with the server's value and version.
  * - Every processed mutation (applied, conflict or rejected) advances the client's last id.
- * - Pull returns the readable changes with seq > since, in seq order, at most `limit`; the
- *   cursor is the seq of the last change returned (or `since` when none), hasMore tells whether
- *   more are waiting. Every applied mutation appears in the log exactly once with its client id
- *   and mutation id (no compaction).
+ * - A client id belongs to the first user that pushed with it; another user's push with it is
+ *   refused as a whole (403).
+ * - Pull returns the readable changes with seq > since, in seq order, at most `limit`; hasMore
+ *   tells whether more are waiting; the cursor is the seq of the last change returned when more
+ *   are waiting, else the log's head (or `since` if that is larger). Every applied mutation
+ *   appears in the log exactly once with its client id and mutation id (no compaction).
  */
 import {
   PullQuerySchema,
@@ -60,6 +61,8 @@ export interface ServerCell {
   value: CellValue;
   version: number;
   lastSeq: number;
+  /** authors[v - 1] = the client id that wrote version v. */
+  authors: Array<string | null>;
 }
 
 export interface MemoryServerOptions {
@@ -171,25 +174,24 @@ export class MemorySyncServer {
       const current = this.cellsByKey.get(key);
       const curValue = current?.value ?? null;
       const curVersion = current?.version ?? 0;
-      if (current && current.value === m.value) {
-        this.noopLog.push({
-          clientId: m.clientId,
-          mutationId: m.mutationId,
-          workbookId: m.workbookId,
-          sheet: m.sheet,
-          cell: m.cell,
-          value: m.value,
-          version: current.version,
-        });
-        outcomes.push({
-          mutationId: m.mutationId,
-          status: "applied",
-          version: current.version,
-          seq: String(current.lastSeq),
-        });
-        continue;
-      }
-      if (m.baseVersion !== curVersion && !(curVersion === 0 && m.value === curValue)) {
+      const ownChain =
+        current !== undefined &&
+        m.baseVersion < curVersion &&
+        current.authors.slice(m.baseVersion).every((a) => a === m.clientId);
+      if (m.baseVersion !== curVersion && !ownChain) {
+        if (current && current.value === m.value) {
+          this.noopLog.push({
+            clientId: m.clientId,
+            mutationId: m.mutationId,
+            workbookId: m.workbookId,
+            sheet: m.sheet,
+            cell: m.cell,
+            value: m.value,
+            version: current.version,
+          });
+          outcomes.push({ mutationId: m.mutationId, status: "applied", version: current.version, seq: String(current.lastSeq) });
+          continue;
+        }
         this.conflictLog.push({
           clientId: m.clientId,
           mutationId: m.mutationId,
@@ -202,17 +204,12 @@ export class MemorySyncServer {
           serverValue: curValue,
           serverVersion: curVersion,
         });
-        outcomes.push({
-          mutationId: m.mutationId,
-          status: "conflict",
-          serverValue: curValue,
-          serverVersion: curVersion,
-        });
+        outcomes.push({ mutationId: m.mutationId, status: "conflict", serverValue: curValue, serverVersion: curVersion });
         continue;
       }
       this.seq += 1;
       const version = curVersion + 1;
-      this.cellsByKey.set(key, { value: m.value, version, lastSeq: this.seq });
+      this.cellsByKey.set(key, { value: m.value, version, lastSeq: this.seq, authors: [...(current?.authors ?? []), m.clientId] });
       this.changeLog.push({
         seq: String(this.seq),
         workbookId: m.workbookId,
@@ -273,7 +270,7 @@ export class MemorySyncServer {
       }
       changes.push({ ...c });
     }
-    const cursor = changes.length > 0 ? changes[changes.length - 1].seq : since;
+    const cursor = hasMore ? changes[changes.length - 1].seq : this.seq > sinceN ? String(this.seq) : since;
     return { changes, cursor, hasMore };
   }
 
