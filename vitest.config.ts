@@ -9,5 +9,6 @@ export default defineConfig({
     // Integration suites start servers and databases; keep CPU use sane on 2 cores.
     pool: "forks",
     maxWorkers: 2,
+    reporters: ["default", "./test/support/summary-reporter.ts"],
   },
 });

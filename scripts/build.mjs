@@ -23,14 +23,18 @@ export function buildIsCurrent() {
   const marker = path.join(root, "dist", "functions.json");
   if (!existsSync(marker) || !existsSync(path.join(root, "dist", "taskpane.html"))) return false;
   const built = statSync(marker).mtimeMs;
-  const sources = ["taskpane", "functions", "src", "assets"].map((d) => path.join(root, d)).filter(existsSync);
+  const sources = ["taskpane", "functions", "src", "assets"]
+    .map((d) => path.join(root, d))
+    .filter(existsSync);
   const files = ["package-lock.json", "scripts/webpack.config.cjs"].map((f) => path.join(root, f));
-  const inputs = Math.max(...sources.map(newest), ...files.filter(existsSync).map((f) => statSync(f).mtimeMs));
+  const inputs = Math.max(
+    ...sources.map(newest),
+    ...files.filter(existsSync).map((f) => statSync(f).mtimeMs),
+  );
   return built >= inputs;
 }
 
 export async function build({ dev = false } = {}) {
-  process.env.OFFICE_ADDIN_USAGE_DATA ??= "off";
   const webpack = require("webpack");
   const config = require("./webpack.config.cjs")({}, { mode: dev ? "development" : "production" });
   const stats = await new Promise((resolve, reject) =>

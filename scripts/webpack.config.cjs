@@ -11,7 +11,7 @@ const { EsbuildPlugin } = require("esbuild-loader");
 
 const root = path.resolve(__dirname, "..");
 
-module.exports = (env = {}, argv = {}) => {
+module.exports = (_env = {}, argv = {}) => {
   const production = argv.mode !== "development";
   return {
     mode: production ? "production" : "development",
