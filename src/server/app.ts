@@ -76,6 +76,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
     "/api/*",
     bodyLimit({
       maxSize: deps.maxBodyBytes,
+      // The unread rest of the body makes the connection unusable: tell the client not to reuse it.
       onError: (c) =>
         c.json(
           {
@@ -83,6 +84,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
             message: `Begäran är för stor (högst ${Math.round(deps.maxBodyBytes / 1024 / 1024)} MB). Skicka ändringarna i mindre delar.`,
           },
           413,
+          { connection: "close" },
         ),
     }),
   );
