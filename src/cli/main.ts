@@ -36,6 +36,23 @@ function swedishUsage(err: CommanderError): string {
   }
 }
 
+/** Commander's help headings, said in Swedish. */
+function swedishHelp(text: string): string {
+  return text
+    .replace(/^Usage:/gm, "Användning:")
+    .replace(/^Options:/gm, "Flaggor:")
+    .replace(/^Commands:/gm, "Kommandon:")
+    .replace(/^Arguments:/gm, "Argument:")
+    .replace(/\(default: /g, "(standard: ")
+    .replace(/\[options\]/g, "[flaggor]")
+    .replace(/\[command\]/g, "[kommando]");
+}
+
+const output = {
+  writeOut: (text: string) => process.stdout.write(swedishHelp(text)),
+  outputError: () => undefined,
+};
+
 export function buildProgram(): Command {
   const program = new Command();
   program
@@ -47,14 +64,11 @@ export function buildProgram(): Command {
     .option("--debug", "visa tekniska detaljer (stackspår) vid fel")
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ outputError: () => undefined });
+    .configureOutput(output);
   registerServeCommand(program);
   registerManifestCommand(program);
   for (const command of program.commands) {
-    command
-      .exitOverride()
-      .configureOutput({ outputError: () => undefined })
-      .helpOption("-h, --help", "visa hjälp");
+    command.exitOverride().configureOutput(output).helpOption("-h, --help", "visa hjälp");
   }
   return program;
 }
