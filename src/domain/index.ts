@@ -7,3 +7,4 @@ export * from "./result";
 export * from "./format";
 export * from "./orgnr";
 export * from "./template";
+export * from "./validate";

@@ -1,0 +1,4 @@
+export * from "./findings";
+export * from "./read";
+export * from "./integrity";
+export * from "./validate";
