@@ -4,10 +4,11 @@
  * build instead of racing it (webpack cleans dist/ as it starts).
  */
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { mkdirSync } from "node:fs";
 import lockfile from "proper-lockfile";
 
-export const root = path.resolve(__dirname, "../..");
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const distDir = path.join(root, "dist");
 
 export async function ensureBuilt(): Promise<string> {

@@ -1,0 +1,58 @@
+/**
+ * Validation of a parsed submission against a bare loop that touches every cell of the same
+ * snapshot once: what the rules cost beyond reading the grid.
+ */
+import {
+  exampleSubmission,
+  snapshotFromValues,
+  TEMPLATE_V1,
+  validateSubmission,
+  type WorkbookSnapshot,
+} from "../../src/domain";
+import { compare, type Figure } from "../harness";
+
+function touchEveryCell(snapshot: WorkbookSnapshot): number {
+  let n = 0;
+  for (const sheet of snapshot.sheets) {
+    for (const row of sheet.rows) {
+      if (!row) continue;
+      for (const v of row) {
+        if (v !== null && v !== undefined) n += typeof v === "number" ? 1 : 2;
+      }
+    }
+  }
+  return n;
+}
+
+export async function validationFigure(): Promise<Figure> {
+  const snapshot = snapshotFromValues(TEMPLATE_V1, exampleSubmission("primarvard", TEMPLATE_V1));
+  const findings = validateSubmission(snapshot, TEMPLATE_V1);
+  const errors = findings.filter((f) => f.severity === "error");
+  if (errors.length) throw new Error(`exemplet ska vara giltigt, fick ${errors.length} fel`);
+  // Each side is repeated inside one timed run so a run is long enough to time reliably.
+  const reps = 200;
+  const r = await compare(
+    () => {
+      for (let i = 0; i < reps; i++) validateSubmission(snapshot, TEMPLATE_V1);
+    },
+    () => {
+      let s = 0;
+      for (let i = 0; i < reps; i++) s += touchEveryCell(snapshot);
+      return s;
+    },
+    15,
+    2,
+  );
+  return {
+    id: "validation-vs-loop",
+    title: "Validering av en inläst inrapportering",
+    baseline: "en enkel loop som rör varje cell en gång",
+    target: "≤ 5×",
+    kind: "ratio",
+    value: r.ratio,
+    unit: "×",
+    pass: r.ratio <= 5,
+    subject: r.subject,
+    base: r.base,
+  };
+}
