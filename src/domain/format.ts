@@ -34,9 +34,17 @@ export function formatNumber(value: number | null | undefined, options: FormatNu
   if (value === null || value === undefined || !Number.isFinite(value)) return NOT_A_NUMBER_TEXT;
   const min = options.decimals ?? options.minDecimals ?? 0;
   const max = options.decimals ?? Math.max(options.maxDecimals ?? 2, min);
-  const factor = 10 ** max;
-  const rounded = Math.round(Math.abs(value) * factor) / factor;
-  let [intPart, frac = ""] = rounded.toFixed(max).split(".");
+  let intPart: string;
+  let frac = "";
+  if (Math.abs(value) >= 1e15) {
+    // Beyond 2^53 every double is an integer; toFixed would switch to exponent notation.
+    intPart = BigInt(Math.round(Math.abs(value))).toString();
+    frac = "0".repeat(min);
+  } else {
+    const factor = 10 ** max;
+    const rounded = Math.round(Math.abs(value) * factor) / factor;
+    [intPart, frac = ""] = rounded.toFixed(max).split(".");
+  }
   while (frac.length > min && frac.endsWith("0")) frac = frac.slice(0, -1);
   const negative = value < 0 && (Number(intPart) !== 0 || /[1-9]/.test(frac));
   const sign = negative ? (options.asciiMinus ? "-" : MINUS) : "";

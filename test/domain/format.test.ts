@@ -104,3 +104,15 @@ describe("dates", () => {
     expect(formatDate(46042)).toBe("2026-01-20");
   });
 });
+
+describe("formatNumber with huge values", () => {
+  it("never switches to exponent notation", () => {
+    expect(formatNumber(1.5e21)).toBe(["1", "500", "000", "000", "000", "000", "000", "000"].join(NBSP));
+    expect(formatNumber(-1e300)).not.toMatch(/e|Infinity/);
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => {
+        expect(formatNumber(x)).toMatch(/^−?\d{1,3}(\u00a0\d{3})*(,\d+)?$/);
+      }),
+    );
+  });
+});

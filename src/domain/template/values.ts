@@ -112,7 +112,7 @@ const EXAMPLES: Record<AreaCode, AreaExample> = {
       "volymer.ht_utforda": SEASON.map((_, i) => 3240 + (i % 3) * 10),
     },
     staff: { underskoterskor: 22, vardbitraden: 14, ledning: 2.5, ovriga: 1 },
-    costs: { personal: 17_100_000, lokaler: 700_000, ovrigt: 2_590_000, avskrivningar: 150_000, intakter: 21_220_000, ekIb: 1_500_000 },
+    costs: { personal: 17_100_000, lokaler: 700_000, ovrigt: 2_590_400, avskrivningar: 150_000, intakter: 21_220_000, ekIb: 1_500_000 },
     quality: {
       "kvalitet.helhetsintryck": 0.88,
       "kvalitet.bemotande": 0.95,
@@ -133,7 +133,7 @@ const EXAMPLES: Record<AreaCode, AreaExample> = {
       "volymer.sab_varddygn": DAYS.map((d) => 58 * d),
     },
     staff: { sjukskoterskor: 5, underskoterskor: 30, vardbitraden: 16, ledning: 3, ovriga: 2 },
-    costs: { personal: 31_000_000, lokaler: 6_000_000, ovrigt: 2_800_000, avskrivningar: 400_000, intakter: 41_530_000, ekIb: 3_000_000 },
+    costs: { personal: 31_000_000, lokaler: 6_000_000, ovrigt: 2_799_600, avskrivningar: 400_000, intakter: 41_530_000, ekIb: 3_000_000 },
     quality: {
       "kvalitet.helhetsintryck": 0.83,
       "kvalitet.kvalitetsregister": "Ja",

@@ -48,6 +48,9 @@ function readNumber(raw: SnapshotValue, field: InputField, at: { sheet: string; 
   let value: number;
   const findings: Finding[] = [];
   if (typeof raw === "number") {
+    if (!Number.isFinite(raw)) {
+      return { value: null, empty: false, findings: [finding("INVALID_TYPE", at, `”${label}” innehåller inget giltigt tal.`, { expected: "ett tal" })] };
+    }
     value = raw;
   } else if (typeof raw === "string") {
     const p = parseSwedishNumberDetailed(raw);
