@@ -130,7 +130,7 @@ describe("types", () => {
     expect(fs[0]).toMatchObject({ cell: "E10", actual: "många" });
   });
   it("reports Excel errors in inputs", () => {
-    const v = pv();
+    const v: Record<string, SnapshotValue> = pv();
     v["resurser.lakare"] = { kind: "error", code: "#REF!" };
     const fs = run(v);
     expect(codes(fs)).toEqual(["CELL_ERROR"]);
