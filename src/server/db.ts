@@ -101,6 +101,8 @@ async function openPostgres(url: string, schema?: string, poolSize = 10): Promis
     const c = new pgmod.default.Client({ connectionString: url });
     await c.connect();
     try {
+      // Instances starting together race on CREATE SCHEMA IF NOT EXISTS; serialise them.
+      await c.query("SELECT pg_advisory_lock(hashtext('uppf:create-schema'))");
       await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     } finally {
       await c.end();
