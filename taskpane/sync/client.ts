@@ -336,12 +336,15 @@ export class SyncClient {
     this.requestSync(true);
   }
 
-  /** Stop timers and wait for the running step; the store stays as it is. */
+  /**
+   * Stop: no more timers, and no more store writes once the running step is over (replies still
+   * on their way are ignored). Edits noted from now on stay in the workbook; the next start's
+   * diff finds them.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.clearTimer();
     await this.queue;
-    await this.roundPromise;
   }
 
   /** Cell edits reported by the workbook's change events. */
@@ -435,7 +438,7 @@ export class SyncClient {
   // ---------------------------------------------------------------- internals: serialisation, status
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn);
+    const run = this.queue.then(() => (this.stopped ? Promise.reject(new Error("SyncClient stopped")) : fn()));
     this.queue = run.catch(() => undefined);
     return run;
   }
