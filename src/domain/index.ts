@@ -8,3 +8,4 @@ export * from "./format";
 export * from "./orgnr";
 export * from "./template";
 export * from "./validate";
+export * from "./metrics";

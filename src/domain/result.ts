@@ -54,6 +54,11 @@ export function safeDivide(
   return ok(q);
 }
 
+/** A finite number as a result; overflow (±Infinity) or NaN becomes "not computable". */
+export function finite(x: number, reason = "Beloppet blev för stort för att beräknas"): Computed<number> {
+  return Number.isFinite(x) ? ok(x) : notComputable("value", reason);
+}
+
 /** Map over a successful result. */
 export function mapComputed<T, U>(c: Computed<T>, f: (v: T) => U): Computed<U> {
   return c.ok ? ok(f(c.value)) : c;
