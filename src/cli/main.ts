@@ -8,6 +8,7 @@ import { Command, CommanderError } from "commander";
 import { CliError } from "./errors";
 import { registerServeCommand } from "./commands/serve";
 import { registerManifestCommand } from "./commands/manifest";
+import { registerTemplateCommand } from "./commands/template";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -67,6 +68,7 @@ export function buildProgram(): Command {
     .configureOutput(output);
   registerServeCommand(program);
   registerManifestCommand(program);
+  registerTemplateCommand(program);
   for (const command of program.commands) {
     command.exitOverride().configureOutput(output).helpOption("-h, --help", "visa hjälp");
   }
