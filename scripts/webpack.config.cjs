@@ -7,6 +7,7 @@ const path = require("node:path");
 const HtmlWebpackPlugin = require("html-webpack-plugin");
 const CopyWebpackPlugin = require("copy-webpack-plugin");
 const CustomFunctionsMetadataPlugin = require("custom-functions-metadata-plugin");
+const FunctionsLocalePlugin = require("./functions-locale-plugin.cjs");
 const { EsbuildPlugin } = require("esbuild-loader");
 
 const root = path.resolve(__dirname, "..");
@@ -52,6 +53,11 @@ module.exports = (_env = {}, argv = {}) => {
       new CustomFunctionsMetadataPlugin({
         output: "functions.json",
         input: "./functions/functions.ts",
+      }),
+      // functions-sv.json (sv-SE names) from functions.json and the translation table.
+      new FunctionsLocalePlugin({
+        translations: path.join(root, "functions/translations.sv.json"),
+        output: "functions-sv.json",
       }),
       new HtmlWebpackPlugin({
         filename: "taskpane.html",
