@@ -9,3 +9,4 @@ export * from "./orgnr";
 export * from "./template";
 export * from "./validate";
 export * from "./metrics";
+export * from "./contract";

@@ -213,7 +213,7 @@ export function exampleSubmission(area: AreaCode, template?: TemplateDefinition,
     "uppgifter.kontaktperson": "Anna Andersson",
     "uppgifter.epost": "anna.andersson@exempel.se",
     "uppgifter.telefon": "08-123 456 78",
-    "uppgifter.inlamningsdatum": isoDateToSerial(`${year + 1}-01-20`) ?? null,
+    "uppgifter.inlamningsdatum": isoDateToSerial(`${year + 1}-01-12`) ?? null,
   };
   for (const [series, months] of Object.entries(ex.series)) {
     months.forEach((v, i) => (values[`${series}.${monthSuffix(i + 1)}`] = v));
