@@ -9,6 +9,7 @@ import { CliError } from "./errors";
 import { registerServeCommand } from "./commands/serve";
 import { registerManifestCommand } from "./commands/manifest";
 import { registerTemplateCommand } from "./commands/template";
+import { registerValidateCommand } from "./commands/validate";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -69,6 +70,7 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerManifestCommand(program);
   registerTemplateCommand(program);
+  registerValidateCommand(program);
   for (const command of program.commands) {
     command.exitOverride().configureOutput(output).helpOption("-h, --help", "visa hjälp");
   }

@@ -1,0 +1,208 @@
+/**
+ * Validating one submission file (Node side): size check before reading, the browser-safe
+ * reader, structure checks, the domain's validation and metrics, and optionally an annotated
+ * copy. Never throws for a bad file: the result says OLÄSBAR with a one-line Swedish reason.
+ */
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { checkIntegrity } from "../../domain/validate/integrity";
+import { readSubmission } from "../../domain/validate/read";
+import { verdict as verdictOf, type Severity } from "../../domain/validate/findings";
+import { validateSubmission } from "../../domain/validate/validate";
+import { computeMetrics } from "../../domain/metrics";
+import { LATEST_TEMPLATE, TEMPLATES } from "../../domain/template/registry";
+import { readWorkbook, UnreadableWorkbookError, DEFAULT_LIMITS } from "../../xlsx/read";
+import { emptyFileError, tooLargeError } from "../../xlsx/probe";
+import { looksLikeTemplate, structuralFindings, type ReportFinding } from "../../xlsx/structure";
+import { annotateWorkbook } from "../../xlsx/annotate";
+import { INSTRUCTIONS_SHEET } from "../../xlsx/text";
+
+/** A file's verdict: the domain's three, plus OLÄSBAR for files that could not be read. */
+export type FileVerdict = "GODKÄND" | "GODKÄND MED VARNINGAR" | "UNDERKÄND" | "OLÄSBAR";
+
+/** One finding in the JSON output (stable field names; fields may be added, never renamed). */
+export interface JsonFinding {
+  severity: Severity;
+  code: string;
+  sheet: string | null;
+  cell: string | null;
+  cells?: string[];
+  field: string | null;
+  message: string;
+  expected: string | number | boolean | null;
+  actual: string | number | boolean | null;
+  delta: number | null;
+}
+
+/** Key facts of a submission (from its Uppgifter sheet). */
+export interface SubmissionInfo {
+  provider: string | null;
+  unit: string | null;
+  orgnr: string | null;
+  avtalId: string | null;
+  area: string | null;
+  year: number | null;
+  periodType: string | null;
+  period: number | null;
+}
+
+/** The result for one file. */
+export interface FileResult {
+  file: string;
+  verdict: FileVerdict;
+  /** For OLÄSBAR: the one-line Swedish reason and its stable code. */
+  reason?: string;
+  reasonCode?: string;
+  template: { id: string; version: string } | null;
+  submission: SubmissionInfo | null;
+  findings: JsonFinding[];
+  counts: Record<Severity, number>;
+  /** Metric id -> value (null when it cannot be computed), see README. */
+  metrics: Record<string, number | boolean | null> | null;
+  /** Contract deviations (filled when --avtal is given and contract rules are available). */
+  deviations: unknown[];
+  /** Path of the annotated copy, when --annotate was given. */
+  annotated?: string;
+  /** Why the annotated copy could not be written. */
+  annotateError?: string;
+}
+
+/** Options for {@link validateFile}. */
+export interface ValidateFileOptions {
+  /** Write an annotated copy into this directory. */
+  annotateDir?: string;
+  /** Name to give the annotated copy (default: the file's base name). */
+  annotateName?: string;
+  /** Largest file accepted. */
+  maxFileBytes?: number;
+}
+
+const SUBMISSION_TEXT_KEYS = { provider: "uppgifter.utforare", unit: "uppgifter.enhet" } as const;
+
+function toJson(f: ReportFinding): JsonFinding {
+  const out: JsonFinding = {
+    severity: f.severity,
+    code: f.code,
+    sheet: f.sheet,
+    cell: f.cell,
+    field: f.field,
+    message: f.message,
+    expected: f.expected,
+    actual: f.actual,
+    delta: f.delta,
+  };
+  if (f.cells && f.cells.length > 1) out.cells = f.cells;
+  return out;
+}
+
+/** An OLÄSBAR result. */
+export function unreadableResult(file: string, reason: string, reasonCode: string): FileResult {
+  return {
+    file,
+    verdict: "OLÄSBAR",
+    reason,
+    reasonCode,
+    template: null,
+    submission: null,
+    findings: [],
+    counts: { error: 0, warning: 0, info: 0 },
+    metrics: null,
+    deviations: [],
+  };
+}
+
+function readBytes(file: string, maxFileBytes: number): Uint8Array {
+  let size: number;
+  try {
+    const st = statSync(file);
+    if (st.isDirectory()) throw new UnreadableWorkbookError("NOT_XLSX", "är en mapp, inte en fil");
+    size = st.size;
+  } catch (e) {
+    if (e instanceof UnreadableWorkbookError) throw e;
+    throw new UnreadableWorkbookError("READ_FAILED", `filen går inte att öppna (${(e as NodeJS.ErrnoException).code ?? "okänt fel"})`);
+  }
+  // The size is checked before anything is read, so a huge file never reaches memory.
+  if (size === 0) throw emptyFileError();
+  if (size > maxFileBytes) throw tooLargeError(size, { ...DEFAULT_LIMITS, maxFileBytes });
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new UnreadableWorkbookError("READ_FAILED", `filen går inte att läsa (${(e as NodeJS.ErrnoException).code ?? "okänt fel"})`);
+  }
+}
+
+function countSeverities(findings: readonly ReportFinding[]): Record<Severity, number> {
+  const out: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const f of findings) out[f.severity]++;
+  return out;
+}
+
+function metricsRecord(m: ReturnType<typeof computeMetrics>): Record<string, number | boolean | null> {
+  const out: Record<string, number | boolean | null> = {};
+  for (const [id, c] of Object.entries(m.values)) out[id] = c.ok ? c.value : null;
+  out.meetsRequirement = m.meetsRequirement.ok ? m.meetsRequirement.value : null;
+  return out;
+}
+
+/** Validate one file. `label` is how the file is named in the output. */
+export async function validateFile(file: string, label: string = file, options: ValidateFileOptions = {}): Promise<FileResult> {
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_LIMITS.maxFileBytes;
+  let bytes: Uint8Array;
+  try {
+    bytes = readBytes(file, maxFileBytes);
+    const snapshot = await readWorkbook(bytes, { limits: { maxFileBytes } });
+    if (!looksLikeTemplate(snapshot, LATEST_TEMPLATE)) {
+      throw new UnreadableWorkbookError(
+        "NOT_TEMPLATE",
+        `arbetsboken är inte skapad från uppföljningsmallen (stämpeln ${LATEST_TEMPLATE.stamp.definedName} och mallens blad saknas); be utföraren använda mallen`,
+      );
+    }
+    const integrity = checkIntegrity(snapshot, LATEST_TEMPLATE, TEMPLATES, true);
+    const template = integrity.template;
+    const domainFindings = validateSubmission(snapshot, LATEST_TEMPLATE).filter(
+      // The instructions sheet is added by the generator in front of the template's sheets.
+      (f) => !(f.code === "SHEET_EXTRA" && f.sheet === INSTRUCTIONS_SHEET),
+    );
+    const findings: ReportFinding[] = [...structuralFindings(snapshot, template), ...domainFindings];
+    const submission = readSubmission(snapshot, template, integrity.addresses);
+    const metrics = computeMetrics(submission, template);
+    const text = (k: string) => (typeof submission.values[k] === "string" ? (submission.values[k] as string) : null);
+    const result: FileResult = {
+      file: label,
+      verdict: verdictOf(findings),
+      template: { id: submission.templateId, version: submission.templateVersion },
+      submission: {
+        provider: text(SUBMISSION_TEXT_KEYS.provider),
+        unit: text(SUBMISSION_TEXT_KEYS.unit),
+        orgnr: submission.orgnr,
+        avtalId: submission.avtalId,
+        area: submission.area,
+        year: submission.year,
+        periodType: submission.periodType,
+        period: submission.period,
+      },
+      findings: findings.map(toJson),
+      counts: countSeverities(findings),
+      metrics: metricsRecord(metrics),
+      deviations: [],
+    };
+    if (options.annotateDir) {
+      const out = path.join(options.annotateDir, options.annotateName ?? path.basename(file));
+      try {
+        const annotated = await annotateWorkbook(bytes, findings, { title: path.basename(file), verdict: result.verdict });
+        mkdirSync(options.annotateDir, { recursive: true });
+        const tmp = `${out}.${process.pid}.tmp`;
+        writeFileSync(tmp, annotated);
+        renameSync(tmp, out);
+        result.annotated = out;
+      } catch (e) {
+        result.annotateError = `kan inte skriva granskningskopian ${out} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+      }
+    }
+    return result;
+  } catch (e) {
+    if (e instanceof UnreadableWorkbookError) return unreadableResult(label, e.message, e.code);
+    const detail = e instanceof Error ? e.message.split("\n")[0].slice(0, 160) : String(e);
+    return unreadableResult(label, `filen kunde inte granskas (${detail})`, "READ_FAILED");
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * Worker thread for `uppf validate --jobs N`: validates the files it is sent, one at a time.
+ * Started by ./pool.ts with tsx loaded (`--import tsx`), so it runs the TypeScript sources.
+ */
+import { parentPort } from "node:worker_threads";
+import { validateFile, type ValidateFileOptions } from "./check";
+
+/** A task sent to the worker. */
+export interface WorkerTask {
+  id: number;
+  file: string;
+  label: string;
+  options: ValidateFileOptions;
+}
+
+parentPort?.on("message", (task: WorkerTask) => {
+  void validateFile(task.file, task.label, task.options).then((result) => parentPort?.postMessage({ id: task.id, result }));
+});
