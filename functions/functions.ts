@@ -12,10 +12,197 @@
  * The build appends the `CustomFunctions.associate(id, fn)` calls to this file; tests import it
  * directly.
  */
+import { compareToTarget } from "../src/domain/contract";
+import {
+  operatingMargin as operatingMarginDomain,
+  operatingResult,
+  OSTERAKER_RESULT_RULE,
+  productivity as productivityDomain,
+  resultGap as resultGapDomain,
+  resultRequirement,
+  ResultRequirementRuleSchema,
+  type ResultRequirementRule,
+} from "../src/domain/metrics";
 import { isValidOrgNumber as isValidOrgNumberDomain } from "../src/domain/orgnr";
-import { errorForKind, excelFunction, fail, type ExcelError } from "./errors";
-import { isBlank, optionalTextArg, textArg } from "./inputs";
+import { errorForKind, excelFunction, fail, unwrap, type ExcelError } from "./errors";
+import {
+  integerArg,
+  isBlank,
+  numberArg,
+  optionalIntegerArg,
+  optionalNumberArg,
+  optionalTextArg,
+  requiredNumberArg,
+  textArg,
+} from "./inputs";
 import { sharedCostKeyClient, type ShareQuery } from "./keyClient";
+
+// ------------------------------------------------------------------------------ metrics
+
+/**
+ * Productivity: volume per full-time equivalent (årsarbetare), e.g. visits, care days or hours
+ * delivered per FTE. Returns #DIV/0! when the resources are 0 or less.
+ * @customfunction PRODUCTIVITY PRODUCTIVITY
+ * @param volume The volume for the period, e.g. the number of visits, care days or hours delivered.
+ * @param resources The resources in full-time equivalents (årsarbetare), for all staff or one staff category.
+ * @returns Volume per full-time equivalent.
+ */
+export function productivity(volume: unknown, resources: unknown): number {
+  return excelFunction(() => {
+    const v = numberArg(volume, "volymen");
+    const r = numberArg(resources, "antalet årsarbetare");
+    // Excel convention (issue 5): no resources at all, or a negative number, is a division by zero.
+    if (typeof r === "number" && r < 0) {
+      return fail("#DIV/0!", "Antalet årsarbetare är negativt; produktiviteten kan inte beräknas.");
+    }
+    return unwrap(productivityDomain(v, r));
+  });
+}
+
+/**
+ * Operating margin: (revenue − costs) / revenue. Include depreciation in the costs. Returns
+ * #DIV/0! when the revenue is 0.
+ * @customfunction OPERATINGMARGIN OPERATINGMARGIN
+ * @param revenue Revenue for the period, in kronor.
+ * @param costs Costs for the period, in kronor, including depreciation.
+ * @returns The operating margin as a fraction (format the cell as a percentage).
+ */
+export function operatingMargin(revenue: unknown, costs: unknown): number {
+  return excelFunction(() => {
+    const r = numberArg(revenue, "intäkterna");
+    const result = unwrap(operatingResult(r, numberArg(costs, "kostnaderna")));
+    return unwrap(operatingMarginDomain(result, r));
+  });
+}
+
+/** The result-requirement ramp from the optional arguments; defaults: the Österåker rule. */
+function rampArgs(
+  startYear: unknown,
+  startRate: unknown,
+  step: unknown,
+  cap: unknown,
+): ResultRequirementRule {
+  const d = OSTERAKER_RESULT_RULE;
+  const first = optionalIntegerArg(startYear, "startåret", d.startYear);
+  const candidate = {
+    id: "uppf-formel",
+    validFrom: `${String(first).padStart(4, "0")}-01-01`,
+    startYear: first,
+    start: optionalNumberArg(startRate, "startkravet", d.start),
+    step: optionalNumberArg(step, "ökningen per år", d.step),
+    cap: optionalNumberArg(cap, "taket", d.cap),
+  };
+  const parsed = ResultRequirementRuleSchema.safeParse(candidate);
+  if (!parsed.success) {
+    const field = String(parsed.error.issues[0]?.path[0] ?? "");
+    const label =
+      field === "startYear" || field === "validFrom"
+        ? "Startåret ska vara ett år mellan 1900 och 2200."
+        : `${field === "start" ? "Startkravet" : field === "step" ? "Ökningen" : "Taket"} ska vara en andel mellan −100 % och 100 %; skriv t.ex. 1 % eller 0,01.`;
+    return fail("#VALUE!", label);
+  }
+  return parsed.data;
+}
+
+/**
+ * The result requirement (minimum operating margin) for a year, as a ramp: the start rate in the
+ * start year, one step higher each year, up to the cap. Without the optional values: 1 % in 2019,
+ * +1 percentage point a year, at most 3 %. A year before the start gives #N/A.
+ * @customfunction REQUIREDMARGIN REQUIREDMARGIN
+ * @param year The year, e.g. 2024.
+ * @param startYear First year with a requirement. Omitted: 2019.
+ * @param startRate The requirement in the start year, as a percentage. Omitted: 1 %.
+ * @param step Increase per year, in percentage points (enter 1 % for one point). Omitted: 1 %.
+ * @param cap The highest requirement, as a percentage. Omitted: 3 %.
+ * @returns The required operating margin as a fraction (format the cell as a percentage).
+ */
+export function requiredMargin(
+  year: unknown,
+  startYear?: unknown,
+  startRate?: unknown,
+  step?: unknown,
+  cap?: unknown,
+): number {
+  return excelFunction(() => {
+    const y = integerArg(year, "året");
+    return unwrap(resultRequirement(y, rampArgs(startYear, startRate, step, cap)));
+  });
+}
+
+/**
+ * The operating result compared with the result requirement, in kronor:
+ * (revenue − costs) − requirement × revenue. A negative amount is a shortfall.
+ * @customfunction RESULTGAP RESULTGAP
+ * @param revenue Revenue for the year, in kronor.
+ * @param costs Costs for the year, in kronor, including depreciation.
+ * @param year The year, to pick the requirement from the ramp.
+ * @param startYear First year with a requirement. Omitted: 2019.
+ * @param startRate The requirement in the start year, as a percentage. Omitted: 1 %.
+ * @param step Increase per year, in percentage points. Omitted: 1 %.
+ * @param cap The highest requirement, as a percentage. Omitted: 3 %.
+ * @returns Result minus required result, in kronor (negative = below the requirement).
+ */
+export function resultGap(
+  revenue: unknown,
+  costs: unknown,
+  year: unknown,
+  startYear?: unknown,
+  startRate?: unknown,
+  step?: unknown,
+  cap?: unknown,
+): number {
+  return excelFunction(() => {
+    const r = numberArg(revenue, "intäkterna");
+    const result = unwrap(operatingResult(r, numberArg(costs, "kostnaderna")));
+    const y = integerArg(year, "året");
+    const required = unwrap(resultRequirement(y, rampArgs(startYear, startRate, step, cap)));
+    return unwrap(resultGapDomain(result, r, required));
+  });
+}
+
+// ------------------------------------------------------------------------------ contract terms
+
+const DIRECTIONS: Record<string, "gte" | "lte" | "eq"> = {
+  min: "gte",
+  minst: "gte",
+  max: "lte",
+  högst: "lte",
+  exakt: "eq",
+  exact: "eq",
+};
+
+/**
+ * Compares an actual value with the target in the contract: "OK" when the target is met,
+ * "VARNING" when it is missed but within the tolerance, otherwise "AVVIKELSE".
+ * @customfunction DEVIATIONSTATUS DEVIATIONSTATUS
+ * @param actual The reported value, e.g. the share of satisfied users or a waiting time.
+ * @param target The target value in the contract.
+ * @param tolerance How far from the target the value may be and still give VARNING instead of AVVIKELSE, in the target's unit. Omitted: 0.
+ * @param direction "min" if the value must be at least the target (default), "max" if at most, "exakt" if equal.
+ * @returns "OK", "VARNING" or "AVVIKELSE".
+ */
+export function deviationStatus(
+  actual: unknown,
+  target: unknown,
+  tolerance?: unknown,
+  direction?: unknown,
+): string {
+  return excelFunction(() => {
+    const a = requiredNumberArg(actual, "utfallet");
+    const t = requiredNumberArg(target, "målet");
+    const tol = optionalNumberArg(tolerance, "toleransen", 0);
+    if (tol < 0) return fail("#VALUE!", "Toleransen kan inte vara negativ.");
+    const dirText = optionalTextArg(direction, "riktningen");
+    const comparator = dirText === null ? "gte" : DIRECTIONS[dirText.toLowerCase()];
+    if (!comparator) {
+      return fail("#VALUE!", `Riktningen ska vara "min", "max" eller "exakt", inte "${dirText}".`);
+    }
+    const { status } = compareToTarget(a, t, comparator, { kind: "absolute", value: tol });
+    return status === "ok" ? "OK" : status === "warning" ? "VARNING" : "AVVIKELSE";
+  });
+}
+
+// ------------------------------------------------------------------------------ identifiers and keys
 
 /**
  * Checks an organisationsnummer: TRUE for a valid Swedish organisation number (NNNNNN-NNNN, with or

@@ -41,10 +41,10 @@ export function numberArg(v: unknown, label: string): NumberInput {
   return fail("#VALUE!", `${capitalise(label)} ska vara ett tal, men är ${describe(v)}.`);
 }
 
-/** A required number argument: blank aborts with #VALUE! ("… saknas"). */
+/** A required number argument: blank aborts with #N/A ("… saknas"), as the domain does for missing inputs. */
 export function requiredNumberArg(v: unknown, label: string): number {
   const n = numberArg(v, label);
-  if (n === null || n === undefined) return fail("#VALUE!", `${capitalise(label)} saknas.`);
+  if (n === null || n === undefined) return fail("#N/A", `${capitalise(label)} saknas.`);
   return n;
 }
 
@@ -68,7 +68,7 @@ export function optionalIntegerArg(v: unknown, label: string, fallback: number):
 
 /** A text argument (numbers are turned into text, e.g. a region code typed as a number). */
 export function textArg(v: unknown, label: string): string {
-  if (isBlank(v)) return fail("#VALUE!", `${capitalise(label)} saknas.`);
+  if (isBlank(v)) return fail("#N/A", `${capitalise(label)} saknas.`);
   if (typeof v === "string") return v.trim();
   if (typeof v === "number" && Number.isFinite(v)) return String(v);
   return fail("#VALUE!", `${capitalise(label)} ska vara en text, men är ${describe(v)}.`);

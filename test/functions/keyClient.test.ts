@@ -142,14 +142,14 @@ describe("KOSTNADSNYCKEL (fake transport)", () => {
     expect(a.results[1]).toBe(0.52);
   });
 
-  it("answers bad arguments at once with #VALUE!, without a request", async () => {
+  it("answers missing or bad arguments at once (#N/A, #VALUE!), without a request", async () => {
     const a = fakeInvocation();
     costKey("", "04", null, a.inv);
     const b = fakeInvocation();
     costKey("inkop-04-19", "04", "förra året", b.inv);
     const c = fakeInvocation();
     costKey("inkop-04-19", true, null, c.inv);
-    expect(a.results[0]).toMatchObject({ code: "#VALUE!", message: "Avtal saknas." });
+    expect(a.results[0]).toMatchObject({ code: "#N/A", message: "Avtal saknas." });
     expect(b.results[0]).toMatchObject({ code: "#VALUE!" });
     expect((b.results[0] as { message: string }).message).toMatch(/Perioden "förra året"/);
     expect(c.results[0]).toMatchObject({ code: "#VALUE!" });
