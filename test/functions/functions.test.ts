@@ -40,11 +40,29 @@ describe("UPPF.PRODUKTIVITET (PRODUCTIVITY)", () => {
   });
 
   it("gives #DIV/0! when the resources are 0 or less, #VALUE! for text, #N/A when missing", () => {
-    expectError(call(() => productivity(100, 0)), "#DIV/0!");
-    expectError(call(() => productivity(100, -2)), "#DIV/0!");
-    expectError(call(() => productivity("många", 3)), "#VALUE!", /Volymen ska vara ett tal, men är texten "många"/);
-    expectError(call(() => productivity(100, true)), "#VALUE!", /årsarbetare ska vara ett tal, men är SANT/);
-    expectError(call(() => productivity(100, null)), "#N/A", /saknas/);
+    expectError(
+      call(() => productivity(100, 0)),
+      "#DIV/0!",
+    );
+    expectError(
+      call(() => productivity(100, -2)),
+      "#DIV/0!",
+    );
+    expectError(
+      call(() => productivity("många", 3)),
+      "#VALUE!",
+      /Volymen ska vara ett tal, men är texten "många"/,
+    );
+    expectError(
+      call(() => productivity(100, true)),
+      "#VALUE!",
+      /årsarbetare ska vara ett tal, men är SANT/,
+    );
+    expectError(
+      call(() => productivity(100, null)),
+      "#N/A",
+      /saknas/,
+    );
   });
 });
 
@@ -54,8 +72,15 @@ describe("UPPF.RORELSEMARGINAL (OPERATINGMARGIN)", () => {
     expect(operatingMargin(2_000_000, 2_100_000)).toBeCloseTo(-0.05, 12);
   });
   it("gives #DIV/0! for zero revenue and #VALUE! for text", () => {
-    expectError(call(() => operatingMargin(0, 10)), "#DIV/0!");
-    expectError(call(() => operatingMargin("x", 10)), "#VALUE!", /Intäkterna ska vara ett tal/);
+    expectError(
+      call(() => operatingMargin(0, 10)),
+      "#DIV/0!",
+    );
+    expectError(
+      call(() => operatingMargin("x", 10)),
+      "#VALUE!",
+      /Intäkterna ska vara ett tal/,
+    );
   });
 });
 
@@ -71,13 +96,33 @@ describe("UPPF.RESULTATKRAV (REQUIREDMARGIN)", () => {
     expect(requiredMargin(2030, 2023, "0,5 %", "0,5 %", "2 %")).toBeCloseTo(0.02, 12);
   });
   it("gives #N/A for a year before the ramp starts, with the reason", () => {
-    expectError(call(() => requiredMargin(2018)), "#N/A", /gäller från 2019/);
-    expectError(call(() => requiredMargin(2022, 2023)), "#N/A", /gäller från 2023/);
+    expectError(
+      call(() => requiredMargin(2018)),
+      "#N/A",
+      /gäller från 2019/,
+    );
+    expectError(
+      call(() => requiredMargin(2022, 2023)),
+      "#N/A",
+      /gäller från 2023/,
+    );
   });
   it("gives #VALUE! for a non-integer year or a rate given as a whole number", () => {
-    expectError(call(() => requiredMargin(2020.5)), "#VALUE!", /heltal/);
-    expectError(call(() => requiredMargin("i år")), "#VALUE!", /Året ska vara ett tal/);
-    expectError(call(() => requiredMargin(2020, null, 3)), "#VALUE!", /Startkravet .* 1 % eller 0,01/);
+    expectError(
+      call(() => requiredMargin(2020.5)),
+      "#VALUE!",
+      /heltal/,
+    );
+    expectError(
+      call(() => requiredMargin("i år")),
+      "#VALUE!",
+      /Året ska vara ett tal/,
+    );
+    expectError(
+      call(() => requiredMargin(2020, null, 3)),
+      "#VALUE!",
+      /Startkravet .* 1 % eller 0,01/,
+    );
   });
   it("is monotone and capped for any year from the start (property)", () => {
     fc.assert(
@@ -99,8 +144,16 @@ describe("UPPF.RESULTATGAP (RESULTGAP)", () => {
     expect(resultGap(10_000_000, 9_900_000, 2019)).toBeCloseTo(0, 6);
   });
   it("gives #N/A before the ramp and #VALUE! for text", () => {
-    expectError(call(() => resultGap(1, 1, 2017)), "#N/A", /2019/);
-    expectError(call(() => resultGap(1, "mycket", 2020)), "#VALUE!", /Kostnaderna/);
+    expectError(
+      call(() => resultGap(1, 1, 2017)),
+      "#N/A",
+      /2019/,
+    );
+    expectError(
+      call(() => resultGap(1, "mycket", 2020)),
+      "#VALUE!",
+      /Kostnaderna/,
+    );
   });
 });
 
@@ -121,10 +174,25 @@ describe("UPPF.AVVIKELSE (DEVIATIONSTATUS)", () => {
     expect(deviationStatus(14, 15, 0.5, "exakt")).toBe("AVVIKELSE");
   });
   it("rejects an unknown direction, a negative tolerance and text values", () => {
-    expectError(call(() => deviationStatus(1, 1, 0, "uppåt")), "#VALUE!", /"min", "max" eller "exakt"/);
-    expectError(call(() => deviationStatus(1, 1, -1)), "#VALUE!", /negativ/);
-    expectError(call(() => deviationStatus("bra", 1)), "#VALUE!");
-    expectError(call(() => deviationStatus(null, 1)), "#N/A", /Utfallet saknas/);
+    expectError(
+      call(() => deviationStatus(1, 1, 0, "uppåt")),
+      "#VALUE!",
+      /"min", "max" eller "exakt"/,
+    );
+    expectError(
+      call(() => deviationStatus(1, 1, -1)),
+      "#VALUE!",
+      /negativ/,
+    );
+    expectError(
+      call(() => deviationStatus("bra", 1)),
+      "#VALUE!",
+    );
+    expectError(
+      call(() => deviationStatus(null, 1)),
+      "#N/A",
+      /Utfallet saknas/,
+    );
   });
 });
 
