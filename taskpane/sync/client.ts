@@ -285,6 +285,8 @@ export class SyncClient {
   /** The workbook's cursor when it differs from the store's: rebuild from the server's log first. */
   private reconcileFrom: string | undefined;
   private reloadStore = false;
+  /** The cursor the workbook's setting holds (the server state its cells show). */
+  private wbCursor = "0";
 
   private running = false;
   private again = false;
@@ -429,8 +431,9 @@ export class SyncClient {
       if (choice !== "theirs" && target !== theirs.value) {
         draft.putEntry(this.newEntry(draft, r.sheet, r.cell, target, theirs.version, theirs.value));
       }
-      await this.workbook.writeCells([{ sheet: r.sheet, cell: r.cell, value: target }]);
+      // Record the decision first: if storing fails, the workbook still shows the user's value.
       await this.persist(draft);
+      await this.workbook.writeCells([{ sheet: r.sheet, cell: r.cell, value: target }]);
     });
     this.requestSync(true);
   }
@@ -450,12 +453,23 @@ export class SyncClient {
   private async persist(draft: Draft): Promise<void> {
     if (draft.empty) return;
     const w = draft.toWrite();
-    await this.store.commit(w);
+    try {
+      await this.store.commit(w);
+    } catch (err) {
+      if (err instanceof StoreClearedError) {
+        // The browser cleared the database under us: reload and reconcile in the next round.
+        this.reloadStore = true;
+        this.notice = syncText.storageCleared;
+        this.clock.setTimeout(() => this.requestSync(true), 0);
+      }
+      throw err;
+    }
     this.mirror.apply(w);
+    this.emit();
   }
 
   private emit(): void {
-    const pending = this.mirror.outbox.size + this.unsaved.size;
+    const pending = this.mirror.outbox.size + this.unsaved.size + this.deferred.length;
     let conflicts = 0;
     for (const c of this.mirror.conflicts.values()) if (c.state === "open") conflicts++;
     const state: SyncStatus["state"] =
@@ -498,6 +512,7 @@ export class SyncClient {
     const setting = await this.readSetting();
     if (fresh && setting) this.notice = syncText.storageCleared;
     const wbCursor = setting?.cursor ?? "0";
+    this.wbCursor = wbCursor;
     if (wbCursor !== this.mirror.meta.cursor) {
       // The workbook shows the server state at another cursor than the store's cache: rebuild
       // the cache from the server's log before trusting any diff (done in the next round).
@@ -526,6 +541,7 @@ export class SyncClient {
   private async writeSetting(cursor: string): Promise<void> {
     const s: WorkbookSetting = { workbookId: this.workbookId, cursor, clientId: this.mirror.meta.clientId };
     await this.workbook.setSetting(SETTINGS_KEY, JSON.stringify(s));
+    this.wbCursor = cursor;
   }
 
   private async replayDeferred(): Promise<void> {
@@ -592,10 +608,24 @@ export class SyncClient {
       if (server.version !== base.version && value !== server.value) writes.push({ ...splitId(id), value: server.value });
     }
     for (const e of edits) this.planEdit(draft, { ...splitId(e.id), value: e.value }, e.base);
-    if (writes.length) await this.workbook.writeCells(writes);
     draft.setCursor(cursor);
     await this.persist(draft);
-    await this.writeSetting(cursor);
+    await this.writeWorkbook(writes, cursor);
+  }
+
+  /**
+   * Once the store holds the new state: write the cells in one batch, then the cursor setting
+   * (so the workbook's cursor never claims values it does not show). If Excel refuses, the next
+   * round reconciles from the cursor the workbook still has.
+   */
+  private async writeWorkbook(writes: CellEntry[], cursor: string | undefined): Promise<void> {
+    try {
+      if (writes.length) await this.workbook.writeCells(writes);
+      if (cursor !== undefined && cursor !== this.wbCursor) await this.writeSetting(cursor);
+    } catch (err) {
+      this.reconcileFrom = this.wbCursor;
+      throw err;
+    }
   }
 
   /** Rebuild the cache from the server's whole log, then diff the workbook (needs the network). */
@@ -720,8 +750,12 @@ export class SyncClient {
       const last = entries[entries.length - 1];
       if (last.value === value) return;
       if (!last.sent && !last.awaitingConfirmation) {
-        // Never sent: replace its value (or drop it when the edit was undone).
-        if (last.dependsOn === undefined && value === last.baseValue) draft.deleteEntry(last.mutationId);
+        // Never sent: replace its value (or drop it when the edit was undone and the server still
+        // has that base; if the server moved on, the user's value must still be pushed).
+        const cached = draft.cell(id) ?? ZERO;
+        if (last.dependsOn === undefined && value === last.baseValue && last.baseVersion === cached.version && value === cached.value) {
+          draft.deleteEntry(last.mutationId);
+        }
         else draft.putEntry({ ...last, value, authoredAt: this.isoNow() });
         return;
       }
@@ -850,14 +884,25 @@ export class SyncClient {
 
   private async round(): Promise<void> {
     try {
+      let reloads = 0;
+      let extraRounds = 0;
       do {
         this.again = false;
-        if (this.reloadStore) await this.exclusive(() => this.loadStore());
-        if (this.reconcileFrom !== undefined) await this.reconcileFromServer(this.reconcileFrom);
-        if (this.unsaved.size > 0) await this.exclusive(() => this.enqueueEdits([...this.unsaved.values()]));
-        await this.pushAll();
-        await this.pullAll();
-        if (await this.exclusive(() => this.confirmDuplicates())) this.again = true;
+        try {
+          if (this.reloadStore) await this.exclusive(() => this.loadStore());
+          if (this.reconcileFrom !== undefined) await this.reconcileFromServer(this.reconcileFrom);
+          if (this.unsaved.size > 0) await this.exclusive(() => this.enqueueEdits([...this.unsaved.values()]));
+          await this.pushAll();
+          await this.pullAll();
+          if (await this.exclusive(() => this.confirmDuplicates())) this.again = true;
+          // entries that became pushable during the pull (rebased after an acknowledgement)
+          if (this.hasPushable() && ++extraRounds <= 5) this.again = true;
+        } catch (err) {
+          // The browser cleared the store under us: reload and reconcile at once (not after a backoff).
+          if (!(err instanceof StoreClearedError) || ++reloads > 2) throw err;
+          this.reloadStore = true;
+          this.again = true;
+        }
       } while (this.again && !this.stopped);
       if (this.stopped) return;
       this.attempt = 0;
@@ -922,6 +967,15 @@ export class SyncClient {
       this.emit();
       if (!progressed) throw new Error(syncText.noOutcome);
     }
+  }
+
+  private hasPushable(): boolean {
+    for (const e of this.mirror.outbox.values()) {
+      if (e.awaitingConfirmation || e.author !== this.transport.userId) continue;
+      if (e.dependsOn !== undefined && this.mirror.outbox.has(e.dependsOn)) continue;
+      return true;
+    }
+    return false;
   }
 
   /** The next batch to push (marked sent first), or undefined when nothing can be pushed. */
@@ -1043,11 +1097,11 @@ export class SyncClient {
       }
       candidates.set(id, { value: c.value, prev });
     }
+    const writes: CellEntry[] = [];
     if (candidates.size > 0) {
       // Guard against edits the change events have not reported yet: never overwrite them.
       const ids = [...candidates.keys()];
       const current = await this.workbook.readCells(ids.map(splitId));
-      const writes: CellEntry[] = [];
       ids.forEach((id, i) => {
         const cand = candidates.get(id)!;
         const wbValue = current[i] ?? null;
@@ -1058,11 +1112,10 @@ export class SyncClient {
         }
         writes.push({ ...splitId(id), value: cand.value });
       });
-      if (writes.length) await this.workbook.writeCells(writes);
     }
     const advanced = seqGreater(page.cursor, this.mirror.meta.cursor);
     if (advanced) draft.setCursor(page.cursor);
     await this.persist(draft);
-    if (advanced) await this.writeSetting(page.cursor);
+    await this.writeWorkbook(writes, advanced ? page.cursor : undefined);
   }
 }

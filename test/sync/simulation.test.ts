@@ -3,7 +3,8 @@
  * one in-memory server, a network that drops, duplicates, reorders and delays messages, panes
  * going offline, closing, reopening and losing their local store, server restarts.
  *
- * Replay a failure:  SYNC_SEED=<seed> SYNC_PATH=<path> npx vitest run test/sync/simulation.test.ts
+ * Replay a failure (the failing run prints this line):
+ *   SYNC_SEED=<seed> SYNC_PATH=<path> SYNC_REPLAY=<replayPath> npx vitest run test/sync/simulation.test.ts
  * More runs:         SYNC_RUNS=20000 npx vitest run test/sync/simulation.test.ts
  */
 import fc from "fast-check";
@@ -20,15 +21,18 @@ function params(defaultRuns: number): fc.Parameters<unknown> {
 async function assertWithReplay(property: fc.IAsyncProperty<unknown>, p: fc.Parameters<unknown>): Promise<void> {
   const out = await fc.check(property, p);
   if (out.failed) {
-    const replay = `SYNC_SEED=${out.seed} SYNC_PATH=${out.counterexamplePath ?? ""} npx vitest run test/sync/simulation.test.ts`;
+    const report = fc.defaultReportMessage(out);
+    const replayPath = /replayPath="([^"]*)"/.exec(report)?.[1] ?? "";
+    const replay = `SYNC_SEED=${out.seed} SYNC_PATH=${out.counterexamplePath ?? ""} SYNC_REPLAY='${replayPath}' npx vitest run test/sync/simulation.test.ts`;
     console.error(`Simulation failed. Replay with:\n  ${replay}`);
-    throw new Error(`${fc.defaultReportMessage(out)}\nReplay: ${replay}`);
+    const cause = out.errorInstance instanceof Error ? out.errorInstance.message : String(out.errorInstance);
+    throw new Error(`${report}\n${cause}\nReplay: ${replay}`);
   }
   expect(out.numRuns).toBeGreaterThan(0);
 }
 
 describe("sync simulation (memory store)", () => {
   it("keeps every acknowledged edit, applies none twice, loses no conflict and converges", async () => {
-    await assertWithReplay(simulationProperty() as fc.IAsyncProperty<unknown>, params(1000));
+    await assertWithReplay(simulationProperty({ replayPath: process.env.SYNC_REPLAY }) as fc.IAsyncProperty<unknown>, params(1000));
   }, 120_000);
 });

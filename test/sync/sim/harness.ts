@@ -110,9 +110,14 @@ export class Scheduler {
   }
 }
 
-/** Let every pending promise reaction run (the clients use no real timers or I/O). */
+/**
+ * Let every pending promise reaction run. The simulated world uses no real timers or I/O, so
+ * draining the microtask queue is enough: a nextTick callback runs only once the microtask queue
+ * (including reactions queued meanwhile) is empty. SIM_SETTLE=immediate uses a macrotask instead.
+ */
 export function settle(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  if (process.env.SIM_SETTLE === "immediate") return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => process.nextTick(resolve));
 }
 
 export class SimWorkbook implements SyncWorkbook {
@@ -217,6 +222,7 @@ export class SimNetwork {
           } catch (error) {
             reply = { ok: false, error };
           }
+          if (process.env.SIM_DEBUG) process.stderr.write(`  t=${this.sched.now} server<-${userId}: ${JSON.stringify(reply).slice(0, 400)}\n`);
           if (this.drops()) return; // reply lost
           const replyEpoch = this.serverEpoch;
           this.sched.at(this.delay(), () => {
@@ -237,6 +243,7 @@ export class SimNetwork {
       userId,
       push: (req: PushRequest) => {
         const body = structuredClone(req);
+        if (process.env.SIM_DEBUG) process.stderr.write(`  t=${this.sched.now} ${userId} push ${JSON.stringify(body.mutations.map((m) => [m.mutationId, m.cell, m.baseVersion, m.value]))}\n`);
         return call<PushResponse>(
           () => this.server.push(userId, body),
           (reply) => {

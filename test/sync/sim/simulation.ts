@@ -6,7 +6,7 @@ import fc from "fast-check";
 import type { CellValue } from "../../../src/sync/protocol";
 import { MemorySyncServer } from "../../../src/sync/memoryServer";
 import { MemorySyncStore } from "../../../taskpane/store/memoryStore";
-import { cellId, type SyncStore } from "../../../taskpane/store/types";
+import { StoreClearedError, cellId, type SyncStore } from "../../../taskpane/store/types";
 import { SimNetwork, SimPane, Scheduler, WORKBOOK_ID, mulberry32, settle } from "./harness";
 
 export const CELLS: ReadonlyArray<[string, string]> = [
@@ -29,6 +29,17 @@ class DebugTrace extends Array<string> {
   override push(...items: string[]): number {
     for (const i of items) process.stderr.write(`${i}\n`);
     return super.push(...items);
+  }
+}
+
+/** Resolving fails when the store was cleared under the pane; the pane reloads and the conflict comes back. */
+async function tolerateCleared(p: Promise<void>): Promise<boolean> {
+  try {
+    await p;
+    return true;
+  } catch (err) {
+    if (err instanceof StoreClearedError) return false;
+    throw err;
   }
 }
 
@@ -122,20 +133,22 @@ export class World {
           const id = cellId(conflict.sheet, conflict.cell);
           if (r < 0.4) {
             this.trace.push(`${p.userId} keeps mine on ${id}`);
-            await this.run(c.resolveConflict(conflict.id, "mine"));
+            await this.run(tolerateCleared(c.resolveConflict(conflict.id, "mine")));
           } else if (r < 0.8) {
             this.trace.push(`${p.userId} takes theirs on ${id}`);
-            await this.run(c.resolveConflict(conflict.id, "theirs"));
-            p.lastTyped.delete(id); // the user chose to drop their value
+            if (await this.run(tolerateCleared(c.resolveConflict(conflict.id, "theirs")))) p.lastTyped.delete(id); // the user chose to drop their value
           } else {
             const v = `edit${round}`;
             this.trace.push(`${p.userId} edits ${id} to ${v}`);
-            await this.run(c.resolveConflict(conflict.id, "edit", v));
-            p.lastTyped.set(id, v);
+            if (await this.run(tolerateCleared(c.resolveConflict(conflict.id, "edit", v)))) p.lastTyped.set(id, v);
           }
         }
-        if (c.getStatus().pending > 0) busy = true;
         await this.run(c.syncNow());
+      }
+      for (const p of this.panes) await this.run(p.client!.syncNow());
+      for (const p of this.panes) {
+        const st = p.client!.getStatus();
+        if (st.pending > 0 || st.conflicts > 0 || st.state !== "synced") busy = true;
       }
       this.noteIds();
       if (!busy) break;
@@ -182,7 +195,7 @@ export class World {
       const c = p.client!;
       const status = c.getStatus();
       if (status.pending !== 0 || status.conflicts !== 0 || status.state !== "synced") {
-        fail(`${p.userId} not quiescent: ${JSON.stringify(status)} outbox=${JSON.stringify(c.pendingEdits())}`);
+        fail(`${p.userId} not quiescent: ${JSON.stringify(status)} outbox=${JSON.stringify(c.pendingEdits())} conflicts=${JSON.stringify(c.allConflicts())}`);
       }
       // converge: the workbook and the cache equal the server
       const ids = new Set<string>([...serverCells.keys(), ...p.workbook.cells.keys()]);
@@ -344,7 +357,7 @@ class ResolveCmd implements Cmd {
     const id = cellId(conflict.sheet, conflict.cell);
     w.trace.push(`t=${w.sched.now} user${this.pane} resolves ${id} with ${this.choice}`);
     const v = VALUES[this.value];
-    await w.run(c.resolveConflict(conflict.id, this.choice, v));
+    if (!(await w.run(tolerateCleared(c.resolveConflict(conflict.id, this.choice, v))))) return;
     if (this.choice === "theirs") p.lastTyped.delete(id);
     if (this.choice === "edit") p.lastTyped.set(id, v);
   }
@@ -379,6 +392,8 @@ export function commandArbitraries(maxPanes: number, withWipe: boolean): Array<f
 }
 
 export interface ScenarioOptions {
+  /** fast-check's replayPath of the commands (printed with a counterexample). */
+  replayPath?: string;
   maxPanes?: number;
   maxCommands?: number;
   withWipe?: boolean;
@@ -422,7 +437,7 @@ export function simulationProperty(o: ScenarioOptions = {}) {
   return fc.asyncProperty(
     fc.integer({ min: 2, max: maxPanes }),
     fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-    fc.commands(commandArbitraries(maxPanes, o.withWipe ?? true), { maxCommands: o.maxCommands ?? 40, size: "large" }),
+    fc.commands(commandArbitraries(maxPanes, o.withWipe ?? true), { maxCommands: o.maxCommands ?? 40, size: "large", replayPath: o.replayPath }),
     async (panes, seed, cmds) => {
       const world = new World({ panes, seed, makeStore: o.makeStore, wipe: o.wipe });
       await world.init();
