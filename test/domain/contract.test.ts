@@ -89,7 +89,7 @@ describe("deviations", () => {
     expect(z.message).toMatch(/är 0/);
   });
   it("late submission is a deviation citing the reporting clause", () => {
-    const late = isoDateToSerial("2026-02-20");
+    const late = isoDateToSerial("2026-02-20")!;
     const d = byClause(evaluate("primarvard", pvAvtal, { "uppgifter.inlamningsdatum": late }), "12.1");
     expect(d).toMatchObject({ kind: "deadline", status: "deviation", actual: 36, sanction: { amountKr: 5000 } });
     expect(d.message).toMatch(/senast 2026-01-15.*2026-02-20, 36 dagar för sent/);
@@ -98,7 +98,7 @@ describe("deviations", () => {
     expect(undated).toMatchObject({ status: "deviation", actual: 1, actionPlanRequired: true, actionPlanDue: "2026-02-15" });
   });
   it("clauses outside their effective period or area are skipped", () => {
-    const ds = evaluate("primarvard", pvAvtal, { "uppgifter.ar": 2024, "uppgifter.inlamningsdatum": isoDateToSerial("2025-01-10") });
+    const ds = evaluate("primarvard", pvAvtal, { "uppgifter.ar": 2024, "uppgifter.inlamningsdatum": isoDateToSerial("2025-01-10")! });
     expect(ds.map((d) => d.clauseId)).not.toContain("9.1");
   });
   it("a period outside the avtal's validity gives one validity deviation", () => {
