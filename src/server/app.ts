@@ -7,7 +7,13 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { Context } from "hono";
 import { z } from "zod";
-import { PullQuerySchema, PullResponseSchema, PushRequestSchema, PushResponseSchema, SYNC_ROUTES } from "../sync/protocol";
+import {
+  PullQuerySchema,
+  PullResponseSchema,
+  PushRequestSchema,
+  PushResponseSchema,
+  SYNC_ROUTES,
+} from "../sync/protocol";
 import { audit } from "./audit";
 import type { Authenticator, Principal } from "./auth";
 import type { Db } from "./db";
@@ -61,7 +67,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
   const app = new OpenAPIHono<Env>({
     defaultHook: (result, c) => {
       if (!result.success) {
-        return c.json({ code: "invalid_request", message: `Ogiltig begäran – ${zodMessage(result.error)}` }, 400);
+        return c.json(
+          { code: "invalid_request", message: `Ogiltig begäran – ${zodMessage(result.error)}` },
+          400,
+        );
       }
     },
   });
@@ -127,15 +136,25 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
     }
     if (err instanceof HTTPException) {
       const status = err.status;
-      if (status === 400) return c.json({ code: "malformed_body", message: "Begärans innehåll är inte giltig JSON." }, 400);
+      if (status === 400)
+        return c.json({ code: "malformed_body", message: "Begärans innehåll är inte giltig JSON." }, 400);
       if (status === 413) return c.json({ code: "payload_too_large", message: "Begäran är för stor." }, 413);
       if (status === 415) {
-        return c.json({ code: "unsupported_media_type", message: "Innehållet ska skickas som application/json." }, 415);
+        return c.json(
+          { code: "unsupported_media_type", message: "Innehållet ska skickas som application/json." },
+          415,
+        );
       }
       return c.json({ code: "http_error", message: `Begäran kunde inte hanteras (${status}).` }, status);
     }
     deps.log(`fel: ${(err as Error).stack ?? String(err)}`);
-    return c.json({ code: "internal_error", message: "Ett oväntat fel inträffade på servern. Inget sparades halvvägs; försök igen." }, 500);
+    return c.json(
+      {
+        code: "internal_error",
+        message: "Ett oväntat fel inträffade på servern. Inget sparades halvvägs; försök igen.",
+      },
+      500,
+    );
   });
 
   // ------------------------------------------------------------------ health and identity
@@ -150,7 +169,12 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
   );
 
   app.openapi(
-    route({ method: "get", path: "/api/me", summary: "Den inloggade användaren", responses: { 200: json(S.MeSchema, "Användaren"), ...errors } }),
+    route({
+      method: "get",
+      path: "/api/me",
+      summary: "Den inloggade användaren",
+      responses: { 200: json(S.MeSchema, "Användaren"), ...errors },
+    }),
     async (c) => {
       const p = c.get("principal");
       const org = await store.getOrganisation(db, p.orgId);
@@ -160,19 +184,41 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
 
   // ------------------------------------------------------------------ organisations and users (admin)
   app.openapi(
-    route({ method: "get", path: "/api/organisations", summary: "Organisationer (admin: egen och registrerade utförare)", responses: { 200: json(z.array(S.OrganisationSchema), "Lista"), ...errors } }),
+    route({
+      method: "get",
+      path: "/api/organisations",
+      summary: "Organisationer (admin: egen och registrerade utförare)",
+      responses: { 200: json(z.array(S.OrganisationSchema), "Lista"), ...errors },
+    }),
     async (c) => c.json(await store.listOrganisations(db, c.get("principal")), 200),
   );
   app.openapi(
-    route({ method: "post", path: "/api/organisations", summary: "Registrera en utförare (admin)", request: body(S.NewOrganisationSchema), responses: { 201: json(S.OrganisationSchema, "Skapad"), ...errors } }),
+    route({
+      method: "post",
+      path: "/api/organisations",
+      summary: "Registrera en utförare (admin)",
+      request: body(S.NewOrganisationSchema),
+      responses: { 201: json(S.OrganisationSchema, "Skapad"), ...errors },
+    }),
     async (c) => c.json(await store.createOrganisation(db, c.get("principal"), c.req.valid("json")), 201),
   );
   app.openapi(
-    route({ method: "get", path: "/api/users", summary: "Användare i den egna organisationen (admin)", responses: { 200: json(z.array(S.UserSchema), "Lista"), ...errors } }),
+    route({
+      method: "get",
+      path: "/api/users",
+      summary: "Användare i den egna organisationen (admin)",
+      responses: { 200: json(z.array(S.UserSchema), "Lista"), ...errors },
+    }),
     async (c) => c.json(await store.listUsers(db, c.get("principal")), 200),
   );
   app.openapi(
-    route({ method: "post", path: "/api/users", summary: "Skapa användare (admin); token visas en gång", request: body(S.NewUserSchema), responses: { 201: json(S.CreatedUserSchema, "Skapad"), ...errors } }),
+    route({
+      method: "post",
+      path: "/api/users",
+      summary: "Skapa användare (admin); token visas en gång",
+      request: body(S.NewUserSchema),
+      responses: { 201: json(S.CreatedUserSchema, "Skapad"), ...errors },
+    }),
     async (c) => {
       const b = c.req.valid("json");
       const r = await store.createUser(db, c.get("principal"), { ...b, noToken: !b.withToken });
@@ -180,79 +226,196 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
     },
   );
   app.openapi(
-    route({ method: "get", path: "/api/audit", summary: "Revisionslogg för den egna organisationen (admin)", request: { query: S.AuditQuerySchema }, responses: { 200: json(z.array(S.AuditEntrySchema), "Händelser, nyast först"), ...errors } }),
-    async (c) => c.json((await store.readAuditLog(db, c.get("principal"), c.req.valid("query").limit)) as Record<string, unknown>[], 200),
+    route({
+      method: "get",
+      path: "/api/audit",
+      summary: "Revisionslogg för den egna organisationen (admin)",
+      request: { query: S.AuditQuerySchema },
+      responses: { 200: json(z.array(S.AuditEntrySchema), "Händelser, nyast först"), ...errors },
+    }),
+    async (c) =>
+      c.json(
+        (await store.readAuditLog(db, c.get("principal"), c.req.valid("query").limit)) as Record<
+          string,
+          unknown
+        >[],
+        200,
+      ),
   );
 
   // ------------------------------------------------------------------ avtal
   app.openapi(
-    route({ method: "get", path: "/api/avtal", summary: "Avtal (utförare: egna; controller: regionens)", responses: { 200: json(z.array(S.AvtalSchema), "Lista"), ...errors } }),
+    route({
+      method: "get",
+      path: "/api/avtal",
+      summary: "Avtal (utförare: egna; controller: regionens)",
+      responses: { 200: json(z.array(S.AvtalSchema), "Lista"), ...errors },
+    }),
     async (c) => c.json(await store.listAvtal(db, c.get("principal")), 200),
   );
   app.openapi(
-    route({ method: "post", path: "/api/avtal", summary: "Registrera avtal (controller)", request: body(S.NewAvtalSchema), responses: { 201: json(S.AvtalSchema, "Skapat"), ...errors } }),
+    route({
+      method: "post",
+      path: "/api/avtal",
+      summary: "Registrera avtal (controller)",
+      request: body(S.NewAvtalSchema),
+      responses: { 201: json(S.AvtalSchema, "Skapat"), ...errors },
+    }),
     async (c) => c.json(await store.createAvtal(db, c.get("principal"), c.req.valid("json")), 201),
   );
 
   // ------------------------------------------------------------------ workbooks
   app.openapi(
-    route({ method: "get", path: "/api/workbooks", summary: "Arbetsböcker användaren får se", responses: { 200: json(z.array(S.WorkbookSchema), "Lista"), ...errors } }),
+    route({
+      method: "get",
+      path: "/api/workbooks",
+      summary: "Arbetsböcker användaren får se",
+      responses: { 200: json(z.array(S.WorkbookSchema), "Lista"), ...errors },
+    }),
     async (c) => c.json(await store.listWorkbooks(db, c.get("principal")), 200),
   );
   app.openapi(
-    route({ method: "post", path: "/api/workbooks", summary: "Skapa arbetsbok (utförare anger mottagare; controller anger utförare)", request: body(S.NewWorkbookSchema), responses: { 201: json(S.WorkbookSchema, "Skapad"), ...errors } }),
+    route({
+      method: "post",
+      path: "/api/workbooks",
+      summary: "Skapa arbetsbok (utförare anger mottagare; controller anger utförare)",
+      request: body(S.NewWorkbookSchema),
+      responses: { 201: json(S.WorkbookSchema, "Skapad"), ...errors },
+    }),
     async (c) => c.json(await store.createWorkbook(db, c.get("principal"), c.req.valid("json")), 201),
   );
   app.openapi(
-    route({ method: "get", path: "/api/workbooks/{id}", summary: "En arbetsbok", request: { params: S.WorkbookIdParamSchema }, responses: { 200: json(S.WorkbookSchema, "Arbetsboken"), ...errors } }),
+    route({
+      method: "get",
+      path: "/api/workbooks/{id}",
+      summary: "En arbetsbok",
+      request: { params: S.WorkbookIdParamSchema },
+      responses: { 200: json(S.WorkbookSchema, "Arbetsboken"), ...errors },
+    }),
     async (c) => c.json(await store.getWorkbook(db, c.get("principal"), c.req.valid("param").id), 200),
   );
   app.openapi(
-    route({ method: "get", path: "/api/workbooks/{id}/cells", summary: "Arbetsbokens celler och markören de motsvarar", request: { params: S.WorkbookIdParamSchema }, responses: { 200: json(S.CellsSchema, "Celler"), ...errors } }),
+    route({
+      method: "get",
+      path: "/api/workbooks/{id}/cells",
+      summary: "Arbetsbokens celler och markören de motsvarar",
+      request: { params: S.WorkbookIdParamSchema },
+      responses: { 200: json(S.CellsSchema, "Celler"), ...errors },
+    }),
     async (c) => c.json(await store.readCells(db, c.get("principal"), c.req.valid("param").id), 200),
   );
   app.openapi(
-    route({ method: "post", path: "/api/workbooks/{id}/submissions", summary: "Lämna in arbetsboken (utförare); ger ett kvitto i hashkedjan", request: { params: S.WorkbookIdParamSchema, ...body(S.SubmitSchema) }, responses: { 201: json(S.SubmissionCreatedSchema, "Inlämnad"), ...errors } }),
-    async (c) => c.json(await store.submitWorkbook(db, c.get("principal"), c.req.valid("param").id, c.req.valid("json").verdict), 201),
+    route({
+      method: "post",
+      path: "/api/workbooks/{id}/submissions",
+      summary: "Lämna in arbetsboken (utförare); ger ett kvitto i hashkedjan",
+      request: { params: S.WorkbookIdParamSchema, ...body(S.SubmitSchema) },
+      responses: { 201: json(S.SubmissionCreatedSchema, "Inlämnad"), ...errors },
+    }),
+    async (c) =>
+      c.json(
+        await store.submitWorkbook(
+          db,
+          c.get("principal"),
+          c.req.valid("param").id,
+          c.req.valid("json").verdict,
+        ),
+        201,
+      ),
   );
   app.openapi(
-    route({ method: "get", path: "/api/workbooks/{id}/submissions", summary: "Inlämningar och kvitton för arbetsboken", request: { params: S.WorkbookIdParamSchema }, responses: { 200: json(z.array(S.ReceiptSchema), "Kvitton"), ...errors } }),
+    route({
+      method: "get",
+      path: "/api/workbooks/{id}/submissions",
+      summary: "Inlämningar och kvitton för arbetsboken",
+      request: { params: S.WorkbookIdParamSchema },
+      responses: { 200: json(z.array(S.ReceiptSchema), "Kvitton"), ...errors },
+    }),
     async (c) => c.json(await store.listSubmissions(db, c.get("principal"), c.req.valid("param").id), 200),
   );
   app.openapi(
-    route({ method: "get", path: "/api/receipts/verify", summary: "Kontrollera den egna organisationens kvittokedja (controller, admin)", responses: { 200: json(S.ChainVerificationSchema, "Resultat"), ...errors } }),
+    route({
+      method: "get",
+      path: "/api/receipts/verify",
+      summary: "Kontrollera den egna organisationens kvittokedja (controller, admin)",
+      responses: { 200: json(S.ChainVerificationSchema, "Resultat"), ...errors },
+    }),
     async (c) => c.json(await store.verifyReceiptsFor(db, c.get("principal")), 200),
   );
 
   // ------------------------------------------------------------------ sync
   app.openapi(
-    route({ method: "post", path: SYNC_ROUTES.push, summary: "Skicka ändringar (idempotent, en transaktion)", request: body(PushRequestSchema), responses: { 200: json(PushResponseSchema, "Utfall per ändring"), ...errors } }),
+    route({
+      method: "post",
+      path: SYNC_ROUTES.push,
+      summary: "Skicka ändringar (idempotent, en transaktion)",
+      request: body(PushRequestSchema),
+      responses: { 200: json(PushResponseSchema, "Utfall per ändring"), ...errors },
+    }),
     async (c) => {
       const b = c.req.valid("json");
       return c.json(await applyPush(db, c.get("principal"), b.clientId, b.mutations), 200);
     },
   );
   app.openapi(
-    route({ method: "get", path: SYNC_ROUTES.pull, summary: "Hämta ändringar efter en markör", request: { query: PullQuerySchema }, responses: { 200: json(PullResponseSchema, "En sida ändringar"), ...errors } }),
+    route({
+      method: "get",
+      path: SYNC_ROUTES.pull,
+      summary: "Hämta ändringar efter en markör",
+      request: { query: PullQuerySchema },
+      responses: { 200: json(PullResponseSchema, "En sida ändringar"), ...errors },
+    }),
     async (c) => c.json(await pull(db, c.get("principal"), c.req.valid("query")), 200),
   );
 
   // ------------------------------------------------------------------ cost keys (finance)
   app.openapi(
-    route({ method: "get", path: "/api/cost-keys", summary: "Avtal med fördelningsnycklar där den egna regionen är part (finance)", responses: { 200: json(z.array(S.AgreementSchema), "Avtal, nycklar, versioner och godkännanden"), ...errors } }),
+    route({
+      method: "get",
+      path: "/api/cost-keys",
+      summary: "Avtal med fördelningsnycklar där den egna regionen är part (finance)",
+      responses: {
+        200: json(z.array(S.AgreementSchema), "Avtal, nycklar, versioner och godkännanden"),
+        ...errors,
+      },
+    }),
     async (c) => c.json(await store.listAgreements(db, c.get("principal")), 200),
   );
   app.openapi(
-    route({ method: "post", path: "/api/cost-keys/{keyId}/versions", summary: "Nytt utkast av en nyckel (finance)", request: { params: S.KeyIdParamSchema, ...body(S.NewDraftSchema) }, responses: { 201: json(S.CostKeyVersionSchema, "Utkast"), ...errors } }),
-    async (c) => c.json(await store.createDraft(db, c.get("principal"), c.req.valid("param").keyId, c.req.valid("json")), 201),
+    route({
+      method: "post",
+      path: "/api/cost-keys/{keyId}/versions",
+      summary: "Nytt utkast av en nyckel (finance)",
+      request: { params: S.KeyIdParamSchema, ...body(S.NewDraftSchema) },
+      responses: { 201: json(S.CostKeyVersionSchema, "Utkast"), ...errors },
+    }),
+    async (c) =>
+      c.json(
+        await store.createDraft(db, c.get("principal"), c.req.valid("param").keyId, c.req.valid("json")),
+        201,
+      ),
   );
   app.openapi(
-    route({ method: "post", path: "/api/cost-key-versions/{versionId}/propose", summary: "Föreslå ett utkast (finance)", request: { params: S.VersionIdParamSchema }, responses: { 200: json(S.CostKeyVersionSchema, "Föreslagen"), ...errors } }),
-    async (c) => c.json(await store.proposeVersion(db, c.get("principal"), c.req.valid("param").versionId), 200),
+    route({
+      method: "post",
+      path: "/api/cost-key-versions/{versionId}/propose",
+      summary: "Föreslå ett utkast (finance)",
+      request: { params: S.VersionIdParamSchema },
+      responses: { 200: json(S.CostKeyVersionSchema, "Föreslagen"), ...errors },
+    }),
+    async (c) =>
+      c.json(await store.proposeVersion(db, c.get("principal"), c.req.valid("param").versionId), 200),
   );
   app.openapi(
-    route({ method: "post", path: "/api/cost-key-versions/{versionId}/approve", summary: "Godkänn för den egna regionen (finance); aktiv när alla parter godkänt", request: { params: S.VersionIdParamSchema }, responses: { 200: json(S.CostKeyVersionSchema, "Version"), ...errors } }),
-    async (c) => c.json(await store.approveVersion(db, c.get("principal"), c.req.valid("param").versionId), 200),
+    route({
+      method: "post",
+      path: "/api/cost-key-versions/{versionId}/approve",
+      summary: "Godkänn för den egna regionen (finance); aktiv när alla parter godkänt",
+      request: { params: S.VersionIdParamSchema },
+      responses: { 200: json(S.CostKeyVersionSchema, "Version"), ...errors },
+    }),
+    async (c) =>
+      c.json(await store.approveVersion(db, c.get("principal"), c.req.valid("param").versionId), 200),
   );
 
   app.doc("/api/openapi.json", {
@@ -264,6 +427,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
     },
   });
 
-  app.all("/api/*", (c: Context) => c.json({ code: "not_found", message: "Det finns ingen sådan API-adress." }, 404));
+  app.all("/api/*", (c: Context) =>
+    c.json({ code: "not_found", message: "Det finns ingen sådan API-adress." }, 404),
+  );
   return app;
 }

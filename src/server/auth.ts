@@ -52,10 +52,11 @@ export function createAuthenticator(oidc?: OidcConfig): Authenticator {
     async authenticate(db, authorization) {
       if (!authorization) throw unauthorized();
       const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-      if (!m) throw unauthorized("Authorization-huvudet ska vara på formen \"Bearer <token>\".");
+      if (!m) throw unauthorized('Authorization-huvudet ska vara på formen "Bearer <token>".');
       const token = m[1];
       if (token.split(".").length === 3) {
-        if (!oidc || !jwks) throw unauthorized("Inloggning med OpenID Connect är inte konfigurerad på servern.");
+        if (!oidc || !jwks)
+          throw unauthorized("Inloggning med OpenID Connect är inte konfigurerad på servern.");
         let payload;
         try {
           ({ payload } = await jwtVerify(token, jwks, { issuer: oidc.issuer, audience: oidc.audience }));
@@ -72,14 +73,20 @@ export function createAuthenticator(oidc?: OidcConfig): Authenticator {
         const tenant = typeof payload.tid === "string" ? payload.tid : undefined;
         const objectId = typeof payload.oid === "string" ? payload.oid : undefined;
         if (!tenant || !objectId) {
-          throw unauthorized("Token saknar tid och oid (klient- och objekt-id); användaren kan inte identifieras.");
+          throw unauthorized(
+            "Token saknar tid och oid (klient- och objekt-id); användaren kan inte identifieras.",
+          );
         }
         const rows = await db.query<UserRow>(
           `SELECT ${USER_COLUMNS} FROM users WHERE oidc_tenant_id = $1 AND oidc_object_id = $2 AND disabled_at IS NULL`,
           [tenant, objectId],
         );
         if (rows.length === 0) {
-          throw new ApiError(403, "no_account", "Du är inloggad men har inget konto i Uppföljning. Kontakta din administratör.");
+          throw new ApiError(
+            403,
+            "no_account",
+            "Du är inloggad men har inget konto i Uppföljning. Kontakta din administratör.",
+          );
         }
         return toPrincipal(rows[0]);
       }

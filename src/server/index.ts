@@ -55,10 +55,15 @@ export async function openStore(opts: {
   seedDevUsers?: boolean;
   log?: (line: string) => void;
 }): Promise<Db> {
-  const db = await openDb({ dataDir: opts.dataDir, databaseUrl: opts.databaseUrl, schema: opts.databaseSchema });
+  const db = await openDb({
+    dataDir: opts.dataDir,
+    databaseUrl: opts.databaseUrl,
+    schema: opts.databaseSchema,
+  });
   try {
     await migrate(db, opts.log);
-    if (await seedBaseData(db)) opts.log?.("första start: regionerna 04 och 19 och deras fördelningsnyckel har lagts in");
+    if (await seedBaseData(db))
+      opts.log?.("första start: regionerna 04 och 19 och deras fördelningsnyckel har lagts in");
     if (opts.seedDevUsers) {
       await seedDevUsers(db);
       opts.log?.("demoanvändare med fasta token har lagts in (endast för lokal utveckling/demo)");
@@ -105,7 +110,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         fetch: app.fetch,
         port: opts.port,
         hostname: host,
-        ...(opts.tls ? { createServer: createHttpsServer, serverOptions: { key: opts.tls.key, cert: opts.tls.cert } } : {}),
+        ...(opts.tls
+          ? { createServer: createHttpsServer, serverOptions: { key: opts.tls.key, cert: opts.tls.cert } }
+          : {}),
       },
       (info: AddressInfo) => resolve(info.port),
     );

@@ -40,7 +40,9 @@ export async function seedBaseData(db: Db): Promise<boolean> {
       "Gemensam inköpsfunktion Region Sörmland och Region Västmanland",
       "Kostnaderna delas hälften var, utom kostnader som kan hänföras till en region; utfallet har varit ungefär 52/48.",
     ]);
-    await tx.query(`INSERT INTO agreement_parties (agreement_id, org_id) VALUES ($1, '04'), ($1, '19')`, [SEED_AGREEMENT_ID]);
+    await tx.query(`INSERT INTO agreement_parties (agreement_id, org_id) VALUES ($1, '04'), ($1, '19')`, [
+      SEED_AGREEMENT_ID,
+    ]);
     await tx.query(`INSERT INTO cost_keys (id, agreement_id, name) VALUES ($1, $2, $3)`, [
       SEED_COST_KEY_ID,
       SEED_AGREEMENT_ID,
@@ -85,7 +87,9 @@ export async function seedDevUsers(db: Db): Promise<void> {
     );
     let utforareId: string | undefined;
     for (const u of DEV_USERS) {
-      const existing = await tx.query<{ id: string }>(`SELECT id::text FROM users WHERE token_hash = $1`, [hashToken(u.token)]);
+      const existing = await tx.query<{ id: string }>(`SELECT id::text FROM users WHERE token_hash = $1`, [
+        hashToken(u.token),
+      ]);
       const id =
         existing[0]?.id ??
         (

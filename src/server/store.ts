@@ -42,7 +42,7 @@ function requireRole(p: Principal, ...roles: Role[]): void {
   if (!roles.includes(p.role)) throw forbidden();
 }
 
-const ORG_COLUMNS = "id, name, kind, parent_id AS \"parentId\"";
+const ORG_COLUMNS = 'id, name, kind, parent_id AS "parentId"';
 const USER_COLUMNS =
   'id::text AS id, name, role, org_id AS "orgId", oidc_tenant_id AS "oidcTenantId", oidc_object_id AS "oidcObjectId"';
 
@@ -99,7 +99,14 @@ export async function createOrganisation(db: Db, p: Principal, o: NewOrganisatio
   }
   return db.transaction(async (tx) => {
     const org = await insertOrganisation(tx, { ...o, parentId: p.orgId });
-    await audit(tx, { userId: p.userId, orgId: p.orgId, action: "org.create", entity: "organisation", entityId: org.id, newValue: org });
+    await audit(tx, {
+      userId: p.userId,
+      orgId: p.orgId,
+      action: "org.create",
+      entity: "organisation",
+      entityId: org.id,
+      newValue: org,
+    });
     return org;
   });
 }
@@ -129,14 +136,24 @@ export async function insertUser(q: Queryable, u: NewUser): Promise<{ user: User
     );
   }
   if (Boolean(u.oidcTenantId) !== Boolean(u.oidcObjectId)) {
-    throw badRequest("oidc_incomplete", "Ange både klient-id (tid) och objekt-id (oid) för inloggning med OpenID Connect.");
+    throw badRequest(
+      "oidc_incomplete",
+      "Ange både klient-id (tid) och objekt-id (oid) för inloggning med OpenID Connect.",
+    );
   }
   const token = u.noToken ? null : (u.token ?? generateToken());
   try {
     const rows = await q.query<User>(
       `INSERT INTO users (name, role, org_id, token_hash, oidc_tenant_id, oidc_object_id)
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${USER_COLUMNS}`,
-      [u.name, u.role, u.orgId, token ? hashToken(token) : null, u.oidcTenantId ?? null, u.oidcObjectId ?? null],
+      [
+        u.name,
+        u.role,
+        u.orgId,
+        token ? hashToken(token) : null,
+        u.oidcTenantId ?? null,
+        u.oidcObjectId ?? null,
+      ],
     );
     return { user: rows[0], token };
   } catch (err) {
@@ -147,11 +164,16 @@ export async function insertUser(q: Queryable, u: NewUser): Promise<{ user: User
   }
 }
 
-export async function createUser(db: Db, p: Principal, u: NewUser): Promise<{ user: User; token: string | null }> {
+export async function createUser(
+  db: Db,
+  p: Principal,
+  u: NewUser,
+): Promise<{ user: User; token: string | null }> {
   requireRole(p, "admin");
   return db.transaction(async (tx) => {
     if (!(await adminManages(tx, p, u.orgId))) throw notFound(`Organisationen ${u.orgId}`);
-    if (u.role === "admin" && u.orgId !== p.orgId) throw forbidden("Administratörer kan bara skapas i den egna organisationen.");
+    if (u.role === "admin" && u.orgId !== p.orgId)
+      throw forbidden("Administratörer kan bara skapas i den egna organisationen.");
     const r = await insertUser(tx, { ...u, token: undefined });
     await audit(tx, {
       userId: p.userId,
@@ -196,7 +218,9 @@ function avtalAccessSql(p: Principal): string {
 
 export async function listAvtal(db: Db, p: Principal): Promise<Avtal[]> {
   requireRole(p, "utforare", "controller");
-  return db.query<Avtal>(`SELECT ${AVTAL_COLUMNS} FROM avtal WHERE ${avtalAccessSql(p)} ORDER BY id`, [p.orgId]);
+  return db.query<Avtal>(`SELECT ${AVTAL_COLUMNS} FROM avtal WHERE ${avtalAccessSql(p)} ORDER BY id`, [
+    p.orgId,
+  ]);
 }
 
 export async function createAvtal(
@@ -214,7 +238,14 @@ export async function createAvtal(
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${AVTAL_COLUMNS}`,
       [id, a.title, p.orgId, a.providerOrgId, a.validFrom ?? null, a.validTo ?? null],
     );
-    await audit(tx, { userId: p.userId, orgId: p.orgId, action: "avtal.create", entity: "avtal", entityId: id, newValue: row });
+    await audit(tx, {
+      userId: p.userId,
+      orgId: p.orgId,
+      action: "avtal.create",
+      entity: "avtal",
+      entityId: id,
+      newValue: row,
+    });
     return row;
   });
 }
@@ -276,7 +307,8 @@ export async function createWorkbook(db: Db, p: Principal, w: NewWorkbook): Prom
     let purchaser: string;
     if (p.role === "utforare") {
       provider = p.orgId;
-      if (!w.purchaserOrgId) throw badRequest("missing_purchaser", "Ange mottagande region eller kommun (purchaserOrgId).");
+      if (!w.purchaserOrgId)
+        throw badRequest("missing_purchaser", "Ange mottagande region eller kommun (purchaserOrgId).");
       purchaser = w.purchaserOrgId;
       const org = await getOrganisation(tx, purchaser);
       if (!org || org.kind === "utforare") throw notFound(`Organisationen ${purchaser}`);
@@ -288,11 +320,10 @@ export async function createWorkbook(db: Db, p: Principal, w: NewWorkbook): Prom
       if (!org || org.kind !== "utforare") throw notFound(`Utföraren ${provider}`);
     }
     if (w.avtalId) {
-      const a = await tx.query(`SELECT 1 FROM avtal WHERE id = $1 AND provider_org_id = $2 AND purchaser_org_id = $3`, [
-        w.avtalId,
-        provider,
-        purchaser,
-      ]);
+      const a = await tx.query(
+        `SELECT 1 FROM avtal WHERE id = $1 AND provider_org_id = $2 AND purchaser_org_id = $3`,
+        [w.avtalId, provider, purchaser],
+      );
       if (a.length === 0) throw notFound("Avtalet");
     }
     const id = `wb-${randomBytes(8).toString("hex")}`;
@@ -302,7 +333,14 @@ export async function createWorkbook(db: Db, p: Principal, w: NewWorkbook): Prom
       [id, w.title, provider, purchaser, w.avtalId ?? null, w.templateId, w.templateVersion, p.userId],
     );
     const wb = await getWorkbook(tx, p, id);
-    await audit(tx, { userId: p.userId, orgId: p.orgId, action: "workbook.create", entity: "workbook", entityId: id, newValue: wb });
+    await audit(tx, {
+      userId: p.userId,
+      orgId: p.orgId,
+      action: "workbook.create",
+      entity: "workbook",
+      entityId: id,
+      newValue: wb,
+    });
     return wb;
   });
 }
@@ -315,7 +353,11 @@ export interface StoredCell {
 }
 
 /** A workbook's cells plus the change-log cursor they are consistent with (one snapshot). */
-export async function readCells(db: Db, p: Principal, id: string): Promise<{ cells: StoredCell[]; cursor: string }> {
+export async function readCells(
+  db: Db,
+  p: Principal,
+  id: string,
+): Promise<{ cells: StoredCell[]; cursor: string }> {
   await assertWorkbookAccess(db, p, id);
   const [r] = await db.query<{ head: string; cells: StoredCell[] | string }>(
     `SELECT (SELECT coalesce(max(seq), 0) FROM changes)::text AS head,
@@ -401,7 +443,15 @@ export async function submitWorkbook(
     const [sub] = await tx.query<{ id: string }>(
       `INSERT INTO submissions (workbook_id, receiving_org_id, submitted_by, submitted_at, content, content_sha256, verdict)
        VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7::jsonb) RETURNING id::text AS id`,
-      [workbookId, wb.purchaserOrgId, p.userId, issuedAt, JSON.stringify(content), contentSha256, JSON.stringify(verdict)],
+      [
+        workbookId,
+        wb.purchaserOrgId,
+        p.userId,
+        issuedAt,
+        JSON.stringify(content),
+        contentSha256,
+        JSON.stringify(verdict),
+      ],
     );
     const prev = await tx.query<{ seq: number; hash: string }>(
       `SELECT seq, hash FROM receipts WHERE receiving_org_id = $1 ORDER BY seq DESC LIMIT 1`,
@@ -457,7 +507,9 @@ function toReceipt(r: Receipt): Receipt {
 
 export async function listSubmissions(db: Db, p: Principal, workbookId: string): Promise<Receipt[]> {
   await assertWorkbookAccess(db, p, workbookId);
-  const rows = await db.query<Receipt>(`${RECEIPT_SELECT} WHERE s.workbook_id = $1 ORDER BY r.seq`, [workbookId]);
+  const rows = await db.query<Receipt>(`${RECEIPT_SELECT} WHERE s.workbook_id = $1 ORDER BY r.seq`, [
+    workbookId,
+  ]);
   return rows.map(toReceipt);
 }
 
@@ -484,12 +536,17 @@ export async function verifyReceiptChains(q: Queryable, orgId?: string): Promise
     const problems: string[] = [];
     let prevHash = GENESIS_HASH;
     chain.forEach((r, i) => {
-      if (r.seq !== i + 1) problems.push(`Kvitto ${r.seq}: löpnumret borde vara ${i + 1} (kvitto saknas eller dubblerat).`);
-      if (r.prevHash !== prevHash) problems.push(`Kvitto ${r.seq}: länken till föregående kvitto stämmer inte.`);
-      if (receiptHash(r) !== r.hash) problems.push(`Kvitto ${r.seq}: kvittots hash stämmer inte (kvittot är ändrat).`);
+      if (r.seq !== i + 1)
+        problems.push(`Kvitto ${r.seq}: löpnumret borde vara ${i + 1} (kvitto saknas eller dubblerat).`);
+      if (r.prevHash !== prevHash)
+        problems.push(`Kvitto ${r.seq}: länken till föregående kvitto stämmer inte.`);
+      if (receiptHash(r) !== r.hash)
+        problems.push(`Kvitto ${r.seq}: kvittots hash stämmer inte (kvittot är ändrat).`);
       const contentHash = sha256Hex(canonicalJson({ content: r.content, verdict: r.verdict }));
       if (contentHash !== r.contentSha256) {
-        problems.push(`Kvitto ${r.seq}: inlämningens innehåll stämmer inte med kvittots SHA-256 (innehållet är ändrat).`);
+        problems.push(
+          `Kvitto ${r.seq}: inlämningens innehåll stämmer inte med kvittots SHA-256 (innehållet är ändrat).`,
+        );
       }
       prevHash = r.hash;
     });
@@ -556,13 +613,20 @@ export async function listAgreements(db: Db, p: Principal): Promise<Agreement[]>
     `SELECT id, agreement_id, name FROM cost_keys WHERE agreement_id = ANY($1::text[]) ORDER BY id`,
     [ids],
   );
-  const versions = await loadVersions(db, keys.map((k) => k.id));
+  const versions = await loadVersions(
+    db,
+    keys.map((k) => k.id),
+  );
   return agreements.map((a) => ({
     ...a,
     parties: parties.filter((x) => x.agreement_id === a.id).map((x) => ({ orgId: x.org_id, name: x.name })),
     keys: keys
       .filter((k) => k.agreement_id === a.id)
-      .map((k) => ({ id: k.id, name: k.name, versions: versions.filter((v) => v.keyId === k.id).map(stripKey) })),
+      .map((k) => ({
+        id: k.id,
+        name: k.name,
+        versions: versions.filter((v) => v.keyId === k.id).map(stripKey),
+      })),
   }));
 }
 
@@ -571,7 +635,10 @@ function stripKey(v: CostKeyVersion & { keyId: string }): CostKeyVersion {
   return rest;
 }
 
-async function loadVersions(q: Queryable, keyIds: string[]): Promise<Array<CostKeyVersion & { keyId: string }>> {
+async function loadVersions(
+  q: Queryable,
+  keyIds: string[],
+): Promise<Array<CostKeyVersion & { keyId: string }>> {
   if (keyIds.length === 0) return [];
   const rows = await q.query<{
     id: string;
@@ -593,7 +660,13 @@ async function loadVersions(q: Queryable, keyIds: string[]): Promise<Array<CostK
      FROM cost_key_versions WHERE key_id = ANY($1::text[]) ORDER BY key_id, version_no`,
     [keyIds],
   );
-  const approvals = await q.query<{ version_id: string; org_id: string; user_id: string; name: string; approved_at: Date }>(
+  const approvals = await q.query<{
+    version_id: string;
+    org_id: string;
+    user_id: string;
+    name: string;
+    approved_at: Date;
+  }>(
     `SELECT a.version_id::text, a.org_id, a.user_id::text, u.name, a.approved_at
      FROM cost_key_approvals a JOIN users u ON u.id = a.user_id
      WHERE a.version_id IN (SELECT id FROM cost_key_versions WHERE key_id = ANY($1::text[]))
@@ -623,13 +696,22 @@ async function loadVersions(q: Queryable, keyIds: string[]): Promise<Array<CostK
       supersededAt: iso(r.superseded_at),
       approvals: approvals
         .filter((a) => a.version_id === r.id)
-        .map((a) => ({ orgId: a.org_id, userId: a.user_id, userName: a.name, approvedAt: new Date(a.approved_at).toISOString() })),
+        .map((a) => ({
+          orgId: a.org_id,
+          userId: a.user_id,
+          userName: a.name,
+          approvedAt: new Date(a.approved_at).toISOString(),
+        })),
     };
   });
 }
 
 /** The key (and its agreement's parties) if the finance user's org is a party; else 404. */
-async function keyForFinance(q: Queryable, p: Principal, keyId: string): Promise<{ agreementId: string; parties: string[] }> {
+async function keyForFinance(
+  q: Queryable,
+  p: Principal,
+  keyId: string,
+): Promise<{ agreementId: string; parties: string[] }> {
   requireRole(p, "finance");
   const rows = await q.query<{ agreement_id: string; org_id: string }>(
     `SELECT k.agreement_id, ap.org_id FROM cost_keys k JOIN agreement_parties ap ON ap.agreement_id = k.agreement_id
@@ -644,7 +726,12 @@ async function keyForFinance(q: Queryable, p: Principal, keyId: string): Promise
 async function getVersion(q: Queryable, p: Principal, versionId: string, forUpdate = false) {
   requireRole(p, "finance");
   if (!/^[0-9]{1,18}$/.test(versionId)) throw notFound("Versionen");
-  const rows = await q.query<{ id: string; key_id: string; status: CostKeyVersion["status"]; version_no: number }>(
+  const rows = await q.query<{
+    id: string;
+    key_id: string;
+    status: CostKeyVersion["status"];
+    version_no: number;
+  }>(
     `SELECT id::text, key_id, status, version_no FROM cost_key_versions WHERE id = $1::bigint ${forUpdate ? "FOR UPDATE" : ""}`,
     [versionId],
   );
@@ -657,7 +744,10 @@ async function getVersion(q: Queryable, p: Principal, versionId: string, forUpda
 }
 
 async function versionById(q: Queryable, id: string): Promise<CostKeyVersion> {
-  const [row] = await q.query<{ key_id: string }>(`SELECT key_id FROM cost_key_versions WHERE id = $1::bigint`, [id]);
+  const [row] = await q.query<{ key_id: string }>(
+    `SELECT key_id FROM cost_key_versions WHERE id = $1::bigint`,
+    [id],
+  );
   const all = await loadVersions(q, [row.key_id]);
   return stripKey(all.find((v) => v.id === id)!);
 }
@@ -689,7 +779,14 @@ export async function createDraft(
       [keyId, d.basis, d.note ?? "", JSON.stringify(d.weights), p.userId],
     );
     const v = await versionById(tx, row.id);
-    await audit(tx, { userId: p.userId, orgId: p.orgId, action: "costkey.draft", entity: "cost_key_version", entityId: row.id, newValue: v });
+    await audit(tx, {
+      userId: p.userId,
+      orgId: p.orgId,
+      action: "costkey.draft",
+      entity: "cost_key_version",
+      entityId: row.id,
+      newValue: v,
+    });
     return v;
   });
 }
@@ -698,7 +795,10 @@ export async function proposeVersion(db: Db, p: Principal, versionId: string): P
   return db.transaction(async (tx) => {
     const v = await getVersion(tx, p, versionId, true);
     if (v.status !== "draft") {
-      throw conflict("not_draft", `Bara ett utkast kan föreslås; version ${v.version_no} har status ${v.status}.`);
+      throw conflict(
+        "not_draft",
+        `Bara ett utkast kan föreslås; version ${v.version_no} har status ${v.status}.`,
+      );
     }
     await tx.query(
       `UPDATE cost_key_versions SET status = 'proposed', proposed_by = $2, proposed_at = now() WHERE id = $1::bigint`,
@@ -723,18 +823,29 @@ export async function approveVersion(db: Db, p: Principal, versionId: string): P
   return db.transaction(async (tx) => {
     const v = await getVersion(tx, p, versionId, true);
     if (v.status !== "proposed") {
-      throw conflict("not_proposed", `Bara en föreslagen version kan godkännas; version ${v.version_no} har status ${v.status}.`);
+      throw conflict(
+        "not_proposed",
+        `Bara en föreslagen version kan godkännas; version ${v.version_no} har status ${v.status}.`,
+      );
     }
     const inserted = await tx.query(
       `INSERT INTO cost_key_approvals (version_id, org_id, user_id) VALUES ($1::bigint, $2, $3)
        ON CONFLICT (version_id, org_id) DO NOTHING RETURNING 1`,
       [versionId, p.orgId, p.userId],
     );
-    if (inserted.length === 0) throw conflict("already_approved", "Din region har redan godkänt den här versionen.");
-    await audit(tx, { userId: p.userId, orgId: p.orgId, action: "costkey.approve", entity: "cost_key_version", entityId: versionId });
-    const approved = await tx.query<{ org_id: string }>(`SELECT org_id FROM cost_key_approvals WHERE version_id = $1::bigint`, [
-      versionId,
-    ]);
+    if (inserted.length === 0)
+      throw conflict("already_approved", "Din region har redan godkänt den här versionen.");
+    await audit(tx, {
+      userId: p.userId,
+      orgId: p.orgId,
+      action: "costkey.approve",
+      entity: "cost_key_version",
+      entityId: versionId,
+    });
+    const approved = await tx.query<{ org_id: string }>(
+      `SELECT org_id FROM cost_key_approvals WHERE version_id = $1::bigint`,
+      [versionId],
+    );
     const approvedOrgs = new Set(approved.map((a) => a.org_id));
     if (v.parties.every((org) => approvedOrgs.has(org))) {
       const old = await tx.query<{ id: string }>(
@@ -742,7 +853,10 @@ export async function approveVersion(db: Db, p: Principal, versionId: string): P
          WHERE key_id = $1 AND status = 'active' RETURNING id::text`,
         [v.key_id],
       );
-      await tx.query(`UPDATE cost_key_versions SET status = 'active', activated_at = now() WHERE id = $1::bigint`, [versionId]);
+      await tx.query(
+        `UPDATE cost_key_versions SET status = 'active', activated_at = now() WHERE id = $1::bigint`,
+        [versionId],
+      );
       await audit(tx, {
         userId: p.userId,
         orgId: p.orgId,

@@ -18,7 +18,15 @@
  * Pull: changes after a cursor that the user may read, in pages; one statement (one snapshot),
  * driven by the index on seq (or on (workbook_id, seq)), never a scan of all cells.
  */
-import type { CellValue, Change, Mutation, MutationOutcome, PullQuery, PullResponse, PushResponse } from "../sync/protocol";
+import type {
+  CellValue,
+  Change,
+  Mutation,
+  MutationOutcome,
+  PullQuery,
+  PullResponse,
+  PushResponse,
+} from "../sync/protocol";
 import type { Principal } from "./auth";
 import type { Db, Queryable } from "./db";
 import { audit } from "./audit";
@@ -53,7 +61,12 @@ interface ClassifiedRow {
   last_seq: string | null;
 }
 
-export async function applyPush(db: Db, p: Principal, clientId: string, mutations: Mutation[]): Promise<PushResponse> {
+export async function applyPush(
+  db: Db,
+  p: Principal,
+  clientId: string,
+  mutations: Mutation[],
+): Promise<PushResponse> {
   if (!canUseWorkbooks(p)) throw forbidden("Din roll kan inte ändra arbetsböcker.");
   return db.transaction(async (tx) => {
     await tx.query("SELECT pg_advisory_xact_lock($1)", [CHANGE_LOG_LOCK_KEY]);
@@ -109,7 +122,12 @@ export async function applyPush(db: Db, p: Principal, clientId: string, mutation
       for (const r of rows) {
         const mutationId = Number(r.mutation_id);
         if (r.kind === "apply") {
-          outcomes.set(mutationId, { mutationId, status: "applied", version: Number(r.new_version), seq: String(r.seq) });
+          outcomes.set(mutationId, {
+            mutationId,
+            status: "applied",
+            version: Number(r.new_version),
+            seq: String(r.seq),
+          });
         } else if (r.kind === "equal") {
           outcomes.set(mutationId, {
             mutationId,
@@ -261,10 +279,10 @@ interface PullRow {
 
 export async function assertWorkbookAccess(q: Queryable, p: Principal, workbookId: string): Promise<void> {
   if (!canUseWorkbooks(p)) throw forbidden("Din roll har inte tillgång till arbetsböcker.");
-  const rows = await q.query(`SELECT 1 FROM workbooks w WHERE w.id = $1 AND (${workbookAccessSql(p, "$2")})`, [
-    workbookId,
-    p.orgId,
-  ]);
+  const rows = await q.query(
+    `SELECT 1 FROM workbooks w WHERE w.id = $1 AND (${workbookAccessSql(p, "$2")})`,
+    [workbookId, p.orgId],
+  );
   if (rows.length === 0) throw notFound("Arbetsboken");
 }
 

@@ -42,39 +42,101 @@ describe("uppf user add / org add / verify-receipts", () => {
   });
 
   it("creates organisations and users; the printed token signs in; bad arguments are refused clearly", async () => {
-    const org = await run(["org", "add", "--id", "559200-4567", "--name", "Omsorg i Mälardalen AB", "--kind", "utforare", "--parent", "04", "--data-dir", dataDir]);
+    const org = await run([
+      "org",
+      "add",
+      "--id",
+      "559200-4567",
+      "--name",
+      "Omsorg i Mälardalen AB",
+      "--kind",
+      "utforare",
+      "--parent",
+      "04",
+      "--data-dir",
+      dataDir,
+    ]);
     expect(org.out).toContain("559200-4567 Omsorg i Mälardalen AB (utforare)");
-    const u = await run(["user", "add", "--name", "Ulla Utförare", "--role", "utforare", "--org", "559200-4567", "--data-dir", dataDir]);
+    const u = await run([
+      "user",
+      "add",
+      "--name",
+      "Ulla Utförare",
+      "--role",
+      "utforare",
+      "--org",
+      "559200-4567",
+      "--data-dir",
+      dataDir,
+    ]);
     expect(u.out).toContain("visas bara nu");
     const token = u.out.trim().split("\n").pop()!;
     expect(token).toMatch(/^uppf_[A-Za-z0-9_-]{43}$/);
-    const c = await run(["user", "add", "--name", "Carl Controller", "--role", "controller", "--org", "04", "--data-dir", dataDir, "-q"]);
+    const c = await run([
+      "user",
+      "add",
+      "--name",
+      "Carl Controller",
+      "--role",
+      "controller",
+      "--org",
+      "04",
+      "--data-dir",
+      dataDir,
+      "-q",
+    ]);
     const controllerToken = c.out.trim();
     expect(controllerToken).toMatch(/^uppf_/);
 
-    await expect(run(["user", "add", "--name", "X", "--role", "chef", "--org", "04", "--data-dir", dataDir])).rejects.toThrow(/ingen roll/);
-    await expect(run(["user", "add", "--name", "X", "--role", "controller", "--org", "4", "--data-dir", dataDir])).rejects.toThrow(/länskod/);
-    await expect(run(["user", "add", "--name", "X", "--role", "controller", "--org", "0117", "--data-dir", dataDir])).rejects.toThrow(
-      /Organisationen 0117 finns inte/,
-    );
-    await expect(run(["user", "add", "--name", "X", "--role", "utforare", "--org", "04", "--data-dir", dataDir])).rejects.toThrow(
-      /kräver en utförarorganisation/,
-    );
+    await expect(
+      run(["user", "add", "--name", "X", "--role", "chef", "--org", "04", "--data-dir", dataDir]),
+    ).rejects.toThrow(/ingen roll/);
+    await expect(
+      run(["user", "add", "--name", "X", "--role", "controller", "--org", "4", "--data-dir", dataDir]),
+    ).rejects.toThrow(/länskod/);
+    await expect(
+      run(["user", "add", "--name", "X", "--role", "controller", "--org", "0117", "--data-dir", dataDir]),
+    ).rejects.toThrow(/Organisationen 0117 finns inte/);
+    await expect(
+      run(["user", "add", "--name", "X", "--role", "utforare", "--org", "04", "--data-dir", dataDir]),
+    ).rejects.toThrow(/kräver en utförarorganisation/);
 
     const server = await startServer({ port: 0, dataDir });
     try {
       // While the server holds the directory, the CLI is refused with a clear message.
-      const locked = run(["user", "add", "--name", "Y", "--role", "controller", "--org", "04", "--data-dir", dataDir]);
+      const locked = run([
+        "user",
+        "add",
+        "--name",
+        "Y",
+        "--role",
+        "controller",
+        "--org",
+        "04",
+        "--data-dir",
+        dataDir,
+      ]);
       await expect(locked).rejects.toBeInstanceOf(CliError);
       await expect(locked).rejects.toThrow(/används redan.*POST \/api\/users/s);
 
       const api = client(server.url);
-      expect((await api.get("/api/me", token)).body).toMatchObject({ name: "Ulla Utförare", orgId: "559200-4567", orgName: "Omsorg i Mälardalen AB" });
-      const wb = await api.post("/api/workbooks", controllerToken, { title: "Uppföljning 2026", templateId: "uppfoljning", templateVersion: "1", providerOrgId: "559200-4567" });
+      expect((await api.get("/api/me", token)).body).toMatchObject({
+        name: "Ulla Utförare",
+        orgId: "559200-4567",
+        orgName: "Omsorg i Mälardalen AB",
+      });
+      const wb = await api.post("/api/workbooks", controllerToken, {
+        title: "Uppföljning 2026",
+        templateId: "uppfoljning",
+        templateVersion: "1",
+        providerOrgId: "559200-4567",
+      });
       expect(wb.status).toBe(201);
       const verdict = { status: "godkand", errorCount: 0, warningCount: 0 };
       for (let i = 0; i < 3; i++) {
-        expect((await api.post(`/api/workbooks/${wb.body.id}/submissions`, token, { verdict })).status).toBe(201);
+        expect((await api.post(`/api/workbooks/${wb.body.id}/submissions`, token, { verdict })).status).toBe(
+          201,
+        );
       }
     } finally {
       await server.close();

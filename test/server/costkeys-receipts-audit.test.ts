@@ -31,7 +31,7 @@ for (const target of databaseTargets()) {
     });
     afterAll(async () => ts?.cleanup());
 
-    const versions = async (tok = TOKENS.finance04): Promise<Version[]> => {
+    const versions = async (tok: string = TOKENS.finance04): Promise<Version[]> => {
       const r = await api.get("/api/cost-keys", tok);
       expect(r.status).toBe(200);
       return r.body[0].keys[0].versions;
@@ -67,8 +67,12 @@ for (const target of databaseTargets()) {
       const early = await api.post(`/api/cost-key-versions/${draft.id}/approve`, TOKENS.finance04);
       expect(early.status).toBe(409);
       expect(early.body.code).toBe("not_proposed");
-      expect((await api.post(`/api/cost-key-versions/${draft.id}/propose`, TOKENS.finance04)).body.status).toBe("proposed");
-      expect((await api.post(`/api/cost-key-versions/${draft.id}/propose`, TOKENS.finance04)).status).toBe(409);
+      expect(
+        (await api.post(`/api/cost-key-versions/${draft.id}/propose`, TOKENS.finance04)).body.status,
+      ).toBe("proposed");
+      expect((await api.post(`/api/cost-key-versions/${draft.id}/propose`, TOKENS.finance04)).status).toBe(
+        409,
+      );
       const one = await api.post(`/api/cost-key-versions/${draft.id}/approve`, TOKENS.finance04);
       expect(one.status).toBe(200);
       expect(one.body.status).toBe("proposed");
@@ -86,7 +90,10 @@ for (const target of databaseTargets()) {
       expect(v1.supersededAt).not.toBeNull();
       expect(v2.status).toBe("active");
       expect(v2.approvals.map((a) => a.orgId).sort()).toEqual(["04", "19"]);
-      expect(v2.approvals.map((a) => a.userName)).toEqual(["Fia Finans Sörmland (demo)", "Valter Finans Västmanland (demo)"]);
+      expect(v2.approvals.map((a) => a.userName)).toEqual([
+        "Fia Finans Sörmland (demo)",
+        "Valter Finans Västmanland (demo)",
+      ]);
       expect(v2.proposedBy).not.toBeNull();
       expect(vs.filter((v) => v.status === "active")).toHaveLength(1);
     });
@@ -135,14 +142,33 @@ for (const target of databaseTargets()) {
       const c = "client-submit-1";
       await api.post("/api/sync/push", TOKENS.utforare, {
         clientId: c,
-        mutations: [mutation(c, 1, DEV_WORKBOOK_ID, "B5", 0, 1234), mutation(c, 2, DEV_WORKBOOK_ID, "B6", 0, "Hemtjänst")],
+        mutations: [
+          mutation(c, 1, DEV_WORKBOOK_ID, "B5", 0, 1234),
+          mutation(c, 2, DEV_WORKBOOK_ID, "B6", 0, "Hemtjänst"),
+        ],
       });
-      const verdict = { status: "varningar", errorCount: 0, warningCount: 1, findings: [{ sheet: "Volymer", cell: "B5", severity: "varning", message: "Ovanligt högt värde", actual: 1234 }] };
-      const r1 = await api.post(`/api/workbooks/${DEV_WORKBOOK_ID}/submissions`, TOKENS.utforare, { verdict });
+      const verdict = {
+        status: "varningar",
+        errorCount: 0,
+        warningCount: 1,
+        findings: [
+          { sheet: "Volymer", cell: "B5", severity: "varning", message: "Ovanligt högt värde", actual: 1234 },
+        ],
+      };
+      const r1 = await api.post(`/api/workbooks/${DEV_WORKBOOK_ID}/submissions`, TOKENS.utforare, {
+        verdict,
+      });
       expect(r1.status).toBe(201);
-      expect(r1.body.receipt).toMatchObject({ seq: 1, receivingOrgId: "04", prevHash: "0".repeat(64), submitterName: "Ulf Utförare (demo)" });
+      expect(r1.body.receipt).toMatchObject({
+        seq: 1,
+        receivingOrgId: "04",
+        prevHash: "0".repeat(64),
+        submitterName: "Ulf Utförare (demo)",
+      });
       expect(r1.body.receipt.contentSha256).toMatch(/^[0-9a-f]{64}$/);
-      const r2 = await api.post(`/api/workbooks/${DEV_WORKBOOK_ID}/submissions`, TOKENS.utforare, { verdict });
+      const r2 = await api.post(`/api/workbooks/${DEV_WORKBOOK_ID}/submissions`, TOKENS.utforare, {
+        verdict,
+      });
       expect(r2.body.receipt).toMatchObject({ seq: 2, prevHash: r1.body.receipt.hash });
       // Same content and verdict → same content hash, different receipt hash.
       expect(r2.body.receipt.contentSha256).toBe(r1.body.receipt.contentSha256);
@@ -156,7 +182,9 @@ for (const target of databaseTargets()) {
         problems: [],
       });
       // Submissions and receipts are immutable in the database.
-      await expect(ts.server.db.query(`UPDATE submissions SET verdict = '{}'::jsonb`)).rejects.toThrow(/append-only/);
+      await expect(ts.server.db.query(`UPDATE submissions SET verdict = '{}'::jsonb`)).rejects.toThrow(
+        /append-only/,
+      );
       await expect(ts.server.db.query(`DELETE FROM receipts`)).rejects.toThrow(/append-only/);
       // Someone with owner rights disables the trigger and alters content: the chain check sees it.
       await ts.server.db.exec(`ALTER TABLE submissions DISABLE TRIGGER submissions_immutable`);
@@ -167,28 +195,50 @@ for (const target of databaseTargets()) {
       await ts.server.db.exec(`ALTER TABLE submissions ENABLE TRIGGER submissions_immutable`);
       const [check] = await verifyReceiptChains(ts.server.db, "04");
       expect(check.ok).toBe(false);
-      expect(check.problems).toEqual([expect.stringMatching(/^Kvitto 1: inlämningens innehåll stämmer inte/)]);
+      expect(check.problems).toEqual([
+        expect.stringMatching(/^Kvitto 1: inlämningens innehåll stämmer inte/),
+      ]);
       const viaApi = await api.get("/api/receipts/verify", TOKENS.admin04);
       expect(viaApi.body.ok).toBe(false);
     });
 
     it("the audit log refuses UPDATE, DELETE and TRUNCATE; cell edits are logged with old → new and mutation id", async () => {
-      const rows = await ts.server.db.query<{ old_value: unknown; new_value: unknown; field: string; mutation_id: string; org_id: string }>(
+      const rows = await ts.server.db.query<{
+        old_value: unknown;
+        new_value: unknown;
+        field: string;
+        mutation_id: string;
+        org_id: string;
+      }>(
         `SELECT old_value, new_value, field, mutation_id::text, org_id FROM audit_log WHERE client_id = 'client-submit-1' ORDER BY id`,
       );
       expect(rows).toEqual([
         { old_value: null, new_value: 1234, field: "Volymer!B5", mutation_id: "1", org_id: "559100-1234" },
-        { old_value: null, new_value: "Hemtjänst", field: "Volymer!B6", mutation_id: "2", org_id: "559100-1234" },
+        {
+          old_value: null,
+          new_value: "Hemtjänst",
+          field: "Volymer!B6",
+          mutation_id: "2",
+          org_id: "559100-1234",
+        },
       ]);
       const before = await ts.server.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log`);
       await expect(ts.server.db.query(`UPDATE audit_log SET action = 'x'`)).rejects.toThrow(/append-only/);
-      await expect(ts.server.db.query(`DELETE FROM audit_log WHERE id = (SELECT min(id) FROM audit_log)`)).rejects.toThrow(/append-only/);
+      await expect(
+        ts.server.db.query(`DELETE FROM audit_log WHERE id = (SELECT min(id) FROM audit_log)`),
+      ).rejects.toThrow(/append-only/);
       await expect(ts.server.db.exec(`TRUNCATE audit_log`)).rejects.toThrow(/append-only/);
       const after = await ts.server.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log`);
       expect(after).toEqual(before);
       const viaApi = await api.get("/api/audit?limit=500", TOKENS.admin04);
-      expect(viaApi.body.some((e: { action: string }) => e.action === "costkey.approve" && e.orgId === "04")).toBe(true);
-      expect(viaApi.body.every((e: { orgId: string }) => e.orgId === "04" || e.orgId === "559100-1234")).toBe(true);
+      expect(
+        viaApi.body.some(
+          (e: { action: string; orgId: string }) => e.action === "costkey.approve" && e.orgId === "04",
+        ),
+      ).toBe(true);
+      expect(viaApi.body.every((e: { orgId: string }) => e.orgId === "04" || e.orgId === "559100-1234")).toBe(
+        true,
+      );
     });
   });
 }

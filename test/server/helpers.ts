@@ -39,7 +39,11 @@ export async function dropSchema(databaseUrl: string, schema: string): Promise<v
   }
 }
 
-export async function startTestServer(target: Target, tag: string, extra: Partial<ServerOptions> = {}): Promise<TestServer> {
+export async function startTestServer(
+  target: Target,
+  tag: string,
+  extra: Partial<ServerOptions> = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `uppf-${tag}-`));
   const schema = target.databaseUrl ? newSchemaName(tag) : undefined;
   const opts: ServerOptions = {
@@ -84,7 +88,13 @@ export interface Reply {
 }
 
 export function client(baseUrl: string) {
-  async function call(method: string, p: string, token?: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+  async function call(
+    method: string,
+    p: string,
+    token?: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Reply> {
     const h: Record<string, string> = { ...headers };
     if (token) h.authorization = `Bearer ${token}`;
     let payload: string | undefined;
@@ -119,5 +129,14 @@ export function mutation(
   value: string | number | boolean | null,
   sheet = "Volymer",
 ) {
-  return { clientId, mutationId, workbookId, sheet, cell, baseVersion, value, authoredAt: new Date().toISOString() };
+  return {
+    clientId,
+    mutationId,
+    workbookId,
+    sheet,
+    cell,
+    baseVersion,
+    value,
+    authoredAt: new Date().toISOString(),
+  };
 }

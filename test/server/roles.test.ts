@@ -8,7 +8,15 @@ import { DEV_WORKBOOK_ID, SEED_COST_KEY_ID } from "../../src/server/index";
 import { client, mutation, startTestServer, TOKENS, type TestServer } from "./helpers";
 
 type RoleName = "utforare" | "controller04" | "controller19" | "finance04" | "finance19" | "admin04" | "none";
-const ROLES: RoleName[] = ["utforare", "controller04", "controller19", "finance04", "finance19", "admin04", "none"];
+const ROLES: RoleName[] = [
+  "utforare",
+  "controller04",
+  "controller19",
+  "finance04",
+  "finance19",
+  "admin04",
+  "none",
+];
 const token = (r: RoleName) => (r === "none" ? undefined : TOKENS[r]);
 
 interface Row {
@@ -29,22 +37,50 @@ const WB = DEV_WORKBOOK_ID;
 const rows: Row[] = [
   {
     name: "GET /api/workbooks",
-    expect: { utforare: 200, controller04: 200, controller19: 200, finance04: 403, finance19: 403, admin04: 403 },
+    expect: {
+      utforare: 200,
+      controller04: 200,
+      controller19: 200,
+      finance04: 403,
+      finance19: 403,
+      admin04: 403,
+    },
     run: (api, r) => api.get("/api/workbooks", token(r)),
   },
   {
     name: "GET /api/workbooks/{id}",
-    expect: { utforare: 200, controller04: 200, controller19: 404, finance04: 403, finance19: 403, admin04: 403 },
+    expect: {
+      utforare: 200,
+      controller04: 200,
+      controller19: 404,
+      finance04: 403,
+      finance19: 403,
+      admin04: 403,
+    },
     run: (api, r) => api.get(`/api/workbooks/${WB}`, token(r)),
   },
   {
     name: "GET /api/workbooks/{id}/cells",
-    expect: { utforare: 200, controller04: 200, controller19: 404, finance04: 403, finance19: 403, admin04: 403 },
+    expect: {
+      utforare: 200,
+      controller04: 200,
+      controller19: 404,
+      finance04: 403,
+      finance19: 403,
+      admin04: 403,
+    },
     run: (api, r) => api.get(`/api/workbooks/${WB}/cells`, token(r)),
   },
   {
     name: "POST /api/workbooks",
-    expect: { utforare: 201, controller04: 201, controller19: 201, finance04: 403, finance19: 403, admin04: 403 },
+    expect: {
+      utforare: 201,
+      controller04: 201,
+      controller19: 201,
+      finance04: 403,
+      finance19: 403,
+      admin04: 403,
+    },
     run: (api, r) =>
       api.post("/api/workbooks", token(r), {
         title: "Uppföljning kv 1",
@@ -55,56 +91,136 @@ const rows: Row[] = [
   },
   {
     name: "POST /api/sync/push (demo workbook of 04)",
-    expect: { utforare: 200, controller04: 200, controller19: 200, finance04: 403, finance19: 403, admin04: 403 },
+    expect: {
+      utforare: 200,
+      controller04: 200,
+      controller19: 200,
+      finance04: 403,
+      finance19: 403,
+      admin04: 403,
+    },
     run: async (api, r) => {
       const clientId = `matrix-${r}-${Math.random().toString(36).slice(2, 10)}`;
-      return api.post("/api/sync/push", token(r), { clientId, mutations: [mutation(clientId, 1, WB, "Z9", 0, r)] });
+      return api.post("/api/sync/push", token(r), {
+        clientId,
+        mutations: [mutation(clientId, 1, WB, "Z9", 0, r)],
+      });
     },
   },
   {
     name: "GET /api/sync/pull",
-    expect: { utforare: 200, controller04: 200, controller19: 200, finance04: 403, finance19: 403, admin04: 403 },
+    expect: {
+      utforare: 200,
+      controller04: 200,
+      controller19: 200,
+      finance04: 403,
+      finance19: 403,
+      admin04: 403,
+    },
     run: (api, r) => api.get("/api/sync/pull?since=0", token(r)),
   },
   {
     name: "GET /api/sync/pull?workbookId (demo workbook of 04)",
-    expect: { utforare: 200, controller04: 200, controller19: 404, finance04: 403, finance19: 403, admin04: 403 },
+    expect: {
+      utforare: 200,
+      controller04: 200,
+      controller19: 404,
+      finance04: 403,
+      finance19: 403,
+      admin04: 403,
+    },
     run: (api, r) => api.get(`/api/sync/pull?since=0&workbookId=${WB}`, token(r)),
   },
   {
     name: "GET /api/avtal",
-    expect: { utforare: 200, controller04: 200, controller19: 200, finance04: 403, finance19: 403, admin04: 403 },
+    expect: {
+      utforare: 200,
+      controller04: 200,
+      controller19: 200,
+      finance04: 403,
+      finance19: 403,
+      admin04: 403,
+    },
     run: (api, r) => api.get("/api/avtal", token(r)),
   },
   {
     name: "POST /api/avtal",
-    expect: { utforare: 403, controller04: 201, controller19: 201, finance04: 403, finance19: 403, admin04: 403 },
-    run: (api, r) => api.post("/api/avtal", token(r), { title: "Hemtjänst 2026", providerOrgId: "559100-1234", validFrom: "2026-01-01" }),
+    expect: {
+      utforare: 403,
+      controller04: 201,
+      controller19: 201,
+      finance04: 403,
+      finance19: 403,
+      admin04: 403,
+    },
+    run: (api, r) =>
+      api.post("/api/avtal", token(r), {
+        title: "Hemtjänst 2026",
+        providerOrgId: "559100-1234",
+        validFrom: "2026-01-01",
+      }),
   },
   {
     name: "POST /api/workbooks/{id}/submissions",
-    expect: { utforare: 201, controller04: 403, controller19: 403, finance04: 403, finance19: 403, admin04: 403 },
+    expect: {
+      utforare: 201,
+      controller04: 403,
+      controller19: 403,
+      finance04: 403,
+      finance19: 403,
+      admin04: 403,
+    },
     run: (api, r) =>
-      api.post(`/api/workbooks/${WB}/submissions`, token(r), { verdict: { status: "godkand", errorCount: 0, warningCount: 0 } }),
+      api.post(`/api/workbooks/${WB}/submissions`, token(r), {
+        verdict: { status: "godkand", errorCount: 0, warningCount: 0 },
+      }),
   },
   {
     name: "GET /api/workbooks/{id}/submissions",
-    expect: { utforare: 200, controller04: 200, controller19: 404, finance04: 403, finance19: 403, admin04: 403 },
+    expect: {
+      utforare: 200,
+      controller04: 200,
+      controller19: 404,
+      finance04: 403,
+      finance19: 403,
+      admin04: 403,
+    },
     run: (api, r) => api.get(`/api/workbooks/${WB}/submissions`, token(r)),
   },
   {
     name: "GET /api/receipts/verify",
-    expect: { utforare: 403, controller04: 200, controller19: 200, finance04: 403, finance19: 403, admin04: 200 },
+    expect: {
+      utforare: 403,
+      controller04: 200,
+      controller19: 200,
+      finance04: 403,
+      finance19: 403,
+      admin04: 200,
+    },
     run: (api, r) => api.get("/api/receipts/verify", token(r)),
   },
   {
     name: "GET /api/cost-keys",
-    expect: { utforare: 403, controller04: 403, controller19: 403, finance04: 200, finance19: 200, admin04: 403 },
+    expect: {
+      utforare: 403,
+      controller04: 403,
+      controller19: 403,
+      finance04: 200,
+      finance19: 200,
+      admin04: 403,
+    },
     run: (api, r) => api.get("/api/cost-keys", token(r)),
   },
   {
     name: "POST /api/cost-keys/{keyId}/versions",
-    expect: { utforare: 403, controller04: 403, controller19: 403, finance04: 201, finance19: 201, admin04: 403 },
+    expect: {
+      utforare: 403,
+      controller04: 403,
+      controller19: 403,
+      finance04: 201,
+      finance19: 201,
+      admin04: 403,
+    },
     run: (api, r) =>
       api.post(`/api/cost-keys/${SEED_COST_KEY_ID}/versions`, token(r), {
         basis: "Inköpsvolym 2025",
@@ -116,32 +232,77 @@ const rows: Row[] = [
   },
   {
     name: "POST /api/cost-key-versions/{id}/propose",
-    expect: { utforare: 403, controller04: 403, controller19: 403, finance04: 200, finance19: 200, admin04: 403 },
-    run: async (api, r, ctx) => api.post(`/api/cost-key-versions/${await ctx.newDraftId()}/propose`, token(r)),
+    expect: {
+      utforare: 403,
+      controller04: 403,
+      controller19: 403,
+      finance04: 200,
+      finance19: 200,
+      admin04: 403,
+    },
+    run: async (api, r, ctx) =>
+      api.post(`/api/cost-key-versions/${await ctx.newDraftId()}/propose`, token(r)),
   },
   {
     name: "POST /api/cost-key-versions/{id}/approve",
-    expect: { utforare: 403, controller04: 403, controller19: 403, finance04: 200, finance19: 200, admin04: 403 },
-    run: async (api, r, ctx) => api.post(`/api/cost-key-versions/${await ctx.newProposedId()}/approve`, token(r)),
+    expect: {
+      utforare: 403,
+      controller04: 403,
+      controller19: 403,
+      finance04: 200,
+      finance19: 200,
+      admin04: 403,
+    },
+    run: async (api, r, ctx) =>
+      api.post(`/api/cost-key-versions/${await ctx.newProposedId()}/approve`, token(r)),
   },
   {
     name: "GET /api/users",
-    expect: { utforare: 403, controller04: 403, controller19: 403, finance04: 403, finance19: 403, admin04: 200 },
+    expect: {
+      utforare: 403,
+      controller04: 403,
+      controller19: 403,
+      finance04: 403,
+      finance19: 403,
+      admin04: 200,
+    },
     run: (api, r) => api.get("/api/users", token(r)),
   },
   {
     name: "POST /api/users",
-    expect: { utforare: 403, controller04: 403, controller19: 403, finance04: 403, finance19: 403, admin04: 201 },
-    run: (api, r) => api.post("/api/users", token(r), { name: "Ny Controller", role: "controller", orgId: "04" }),
+    expect: {
+      utforare: 403,
+      controller04: 403,
+      controller19: 403,
+      finance04: 403,
+      finance19: 403,
+      admin04: 201,
+    },
+    run: (api, r) =>
+      api.post("/api/users", token(r), { name: "Ny Controller", role: "controller", orgId: "04" }),
   },
   {
     name: "GET /api/organisations",
-    expect: { utforare: 200, controller04: 200, controller19: 200, finance04: 200, finance19: 200, admin04: 200 },
+    expect: {
+      utforare: 200,
+      controller04: 200,
+      controller19: 200,
+      finance04: 200,
+      finance19: 200,
+      admin04: 200,
+    },
     run: (api, r) => api.get("/api/organisations", token(r)),
   },
   {
     name: "POST /api/organisations",
-    expect: { utforare: 403, controller04: 403, controller19: 403, finance04: 403, finance19: 403, admin04: 201 },
+    expect: {
+      utforare: 403,
+      controller04: 403,
+      controller19: 403,
+      finance04: 403,
+      finance19: 403,
+      admin04: 201,
+    },
     run: async (api, r) => {
       const n = String(Math.floor(Math.random() * 1e9)).padStart(9, "0");
       const id = `${"55" + n.slice(2, 6)}-${n.slice(6, 9)}0`;
@@ -150,12 +311,26 @@ const rows: Row[] = [
   },
   {
     name: "GET /api/audit",
-    expect: { utforare: 403, controller04: 403, controller19: 403, finance04: 403, finance19: 403, admin04: 200 },
+    expect: {
+      utforare: 403,
+      controller04: 403,
+      controller19: 403,
+      finance04: 403,
+      finance19: 403,
+      admin04: 200,
+    },
     run: (api, r) => api.get("/api/audit", token(r)),
   },
   {
     name: "GET /api/me",
-    expect: { utforare: 200, controller04: 200, controller19: 200, finance04: 200, finance19: 200, admin04: 200 },
+    expect: {
+      utforare: 200,
+      controller04: 200,
+      controller19: 200,
+      finance04: 200,
+      finance19: 200,
+      admin04: 200,
+    },
     run: (api, r) => api.get("/api/me", token(r)),
   },
 ];
@@ -217,7 +392,11 @@ for (const target of databaseTargets()) {
         clientId,
         mutations: [mutation(clientId, 2, "wb-finns-inte", "C3", 0, "x")],
       });
-      expect(r2.body.outcomes[0]).toMatchObject({ status: "rejected", code: r.body.outcomes[0].code, reason: r.body.outcomes[0].reason });
+      expect(r2.body.outcomes[0]).toMatchObject({
+        status: "rejected",
+        code: r.body.outcomes[0].code,
+        reason: r.body.outcomes[0].reason,
+      });
     });
 
     it("other region's pull sees none of 04's changes", async () => {
@@ -235,10 +414,16 @@ for (const target of databaseTargets()) {
 
     it("a cost key of an agreement the region is not party to answers 404 (and is not listed)", async () => {
       const db = ts.server.db;
-      await db.query(`INSERT INTO organisations (id, name, kind) VALUES ('25', 'Region Norrbotten', 'region')`);
+      await db.query(
+        `INSERT INTO organisations (id, name, kind) VALUES ('25', 'Region Norrbotten', 'region')`,
+      );
       await db.query(`INSERT INTO agreements (id, name) VALUES ('samverkan-19-25', 'Samverkan 19 och 25')`);
-      await db.query(`INSERT INTO agreement_parties VALUES ('samverkan-19-25', '19'), ('samverkan-19-25', '25')`);
-      await db.query(`INSERT INTO cost_keys (id, agreement_id, name) VALUES ('nyckel-19-25', 'samverkan-19-25', 'Nyckel')`);
+      await db.query(
+        `INSERT INTO agreement_parties VALUES ('samverkan-19-25', '19'), ('samverkan-19-25', '25')`,
+      );
+      await db.query(
+        `INSERT INTO cost_keys (id, agreement_id, name) VALUES ('nyckel-19-25', 'samverkan-19-25', 'Nyckel')`,
+      );
       const [{ id }] = await db.query<{ id: string }>(
         `INSERT INTO cost_key_versions (key_id, version_no, status, basis, weights)
          VALUES ('nyckel-19-25', 1, 'draft', 'Befolkning', '[{"orgId":"19","weight":1},{"orgId":"25","weight":1}]') RETURNING id::text`,
@@ -263,20 +448,36 @@ for (const target of databaseTargets()) {
     });
 
     it("admin cannot create users in or list users of another region", async () => {
-      const r = await api.post("/api/users", TOKENS.admin04, { name: "Smygare", role: "controller", orgId: "19" });
+      const r = await api.post("/api/users", TOKENS.admin04, {
+        name: "Smygare",
+        role: "controller",
+        orgId: "19",
+      });
       expect(r.status).toBe(404);
       const users = await api.get("/api/users", TOKENS.admin04);
-      expect(users.body.every((u: { orgId: string }) => u.orgId === "04" || u.orgId === "559100-1234")).toBe(true);
+      expect(users.body.every((u: { orgId: string }) => u.orgId === "04" || u.orgId === "559100-1234")).toBe(
+        true,
+      );
       expect(users.body.some((u: { orgId: string }) => u.orgId === "19")).toBe(false);
     });
 
     it("a new user created by admin gets a token that works once shown, and only its hash is stored", async () => {
-      const r = await api.post("/api/users", TOKENS.admin04, { name: "Stina Controller", role: "controller", orgId: "04" });
+      const r = await api.post("/api/users", TOKENS.admin04, {
+        name: "Stina Controller",
+        role: "controller",
+        orgId: "04",
+      });
       expect(r.status).toBe(201);
       const tok = r.body.token as string;
       expect(tok).toMatch(/^uppf_[A-Za-z0-9_-]{40,}$/);
-      expect((await api.get("/api/me", tok)).body).toMatchObject({ name: "Stina Controller", role: "controller", orgId: "04" });
-      const stored = await ts.server.db.query<{ token_hash: string }>(`SELECT token_hash FROM users WHERE name = 'Stina Controller'`);
+      expect((await api.get("/api/me", tok)).body).toMatchObject({
+        name: "Stina Controller",
+        role: "controller",
+        orgId: "04",
+      });
+      const stored = await ts.server.db.query<{ token_hash: string }>(
+        `SELECT token_hash FROM users WHERE name = 'Stina Controller'`,
+      );
       expect(stored[0].token_hash).toMatch(/^[0-9a-f]{64}$/);
       expect(stored[0].token_hash).not.toContain(tok);
     });
@@ -302,14 +503,29 @@ for (const target of databaseTargets()) {
       await api.get(`/api/workbooks/${WB}`, TOKENS.controller19);
       await api.get("/api/cost-keys", TOKENS.utforare);
       await api.get("/api/workbooks", "fel-token");
-      const rows = await ts.server.db.query<{ outcome: string; detail: string; org_id: string | null; entity_id: string }>(
-        `SELECT outcome, detail, org_id, entity_id FROM audit_log WHERE outcome = 'denied' ORDER BY id`,
-      );
+      const rows = await ts.server.db.query<{
+        outcome: string;
+        detail: string;
+        org_id: string | null;
+        entity_id: string;
+      }>(`SELECT outcome, detail, org_id, entity_id FROM audit_log WHERE outcome = 'denied' ORDER BY id`);
       expect(rows).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ org_id: "19", entity_id: `GET /api/workbooks/${WB}`, detail: "404 not_found" }),
-          expect.objectContaining({ org_id: "559100-1234", entity_id: "GET /api/cost-keys", detail: "403 forbidden" }),
-          expect.objectContaining({ org_id: null, entity_id: "GET /api/workbooks", detail: "401 unauthorized" }),
+          expect.objectContaining({
+            org_id: "19",
+            entity_id: `GET /api/workbooks/${WB}`,
+            detail: "404 not_found",
+          }),
+          expect.objectContaining({
+            org_id: "559100-1234",
+            entity_id: "GET /api/cost-keys",
+            detail: "403 forbidden",
+          }),
+          expect.objectContaining({
+            org_id: null,
+            entity_id: "GET /api/workbooks",
+            detail: "401 unauthorized",
+          }),
         ]),
       );
     });

@@ -7,7 +7,10 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "nod
 import os from "node:os";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
+
+// Several PGlite start-ups per test: slow on a busy 2-core machine.
+vi.setConfig({ testTimeout: 120_000 });
 import { databaseTargets } from "../support/env";
 import { openDb } from "../../src/server/db";
 import { MIGRATIONS, migrate, splitStatements } from "../../src/server/migrations";
@@ -48,8 +51,13 @@ describe("PGlite-katalogens lås", () => {
     dirs.push(dir);
     mkdirSync(dir, { recursive: true });
     // A PID that has exited: spawn and wait for a short-lived process.
-    const deadPid = Number(execFileSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]).toString());
-    writeFileSync(path.join(dir, "uppf-server.pid"), JSON.stringify({ pid: deadPid, host: os.hostname(), startedAt: "x" }));
+    const deadPid = Number(
+      execFileSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]).toString(),
+    );
+    writeFileSync(
+      path.join(dir, "uppf-server.pid"),
+      JSON.stringify({ pid: deadPid, host: os.hostname(), startedAt: "x" }),
+    );
     const db = await openStore({ dataDir: dir });
     expect(JSON.parse(readFileSync(path.join(dir, "uppf-server.pid"), "utf8")).pid).toBe(process.pid);
     await db.close();
@@ -73,7 +81,9 @@ for (const target of databaseTargets()) {
       try {
         const applied = await Promise.all(dbs.map((db) => migrate(db)));
         expect(applied.flat().sort()).toEqual(MIGRATIONS.map((m) => m.version));
-        const rows = await dbs[0].query<{ version: number }>("SELECT version::int AS version FROM schema_migrations ORDER BY version");
+        const rows = await dbs[0].query<{ version: number }>(
+          "SELECT version::int AS version FROM schema_migrations ORDER BY version",
+        );
         expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
         expect(await migrate(dbs[0])).toEqual([]);
       } finally {
@@ -102,7 +112,9 @@ describe("statiska filer och HTTPS", () => {
       expect(html.headers.get("content-type")).toMatch(/^text\/html/);
       expect(await html.text()).toContain("Uppföljning");
       expect((await fetch(`${s.url}/functions.js`)).headers.get("content-type")).toMatch(/javascript/);
-      expect((await fetch(`${s.url}/functions.json`)).headers.get("content-type")).toMatch(/^application\/json/);
+      expect((await fetch(`${s.url}/functions.json`)).headers.get("content-type")).toMatch(
+        /^application\/json/,
+      );
       expect((await fetch(`${s.url}/manifest.xml`)).headers.get("content-type")).toMatch(/xml/);
       expect((await fetch(`${s.url}/finns-inte.js`)).status).toBe(404);
       expect((await fetch(`${s.url}/../package.json`)).status).toBe(404);
@@ -117,20 +129,46 @@ describe("statiska filer och HTTPS", () => {
     dirs.push(dataDir);
     const keyFile = path.join(dataDir, "key.pem");
     const certFile = path.join(dataDir, "cert.pem");
-    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile, "-out", certFile, "-days", "1", "-subj", "/CN=localhost"], {
-      stdio: "ignore",
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        keyFile,
+        "-out",
+        certFile,
+        "-days",
+        "1",
+        "-subj",
+        "/CN=localhost",
+      ],
+      {
+        stdio: "ignore",
+      },
+    );
+    const s = await startServer({
+      port: 0,
+      dataDir: path.join(dataDir, "db"),
+      tls: { key: readFileSync(keyFile), cert: readFileSync(certFile) },
     });
-    const s = await startServer({ port: 0, dataDir: path.join(dataDir, "db"), tls: { key: readFileSync(keyFile), cert: readFileSync(certFile) } });
     try {
       expect(s.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       const https = await import("node:https");
       const body = await new Promise<string>((resolve, reject) => {
         https
-          .get(`${s.url}/api/health`, { ca: readFileSync(certFile), servername: "localhost", checkServerIdentity: () => undefined }, (res) => {
-            let b = "";
-            res.on("data", (d) => (b += d));
-            res.on("end", () => resolve(b));
-          })
+          .get(
+            `${s.url}/api/health`,
+            { ca: readFileSync(certFile), servername: "localhost", checkServerIdentity: () => undefined },
+            (res) => {
+              let b = "";
+              res.on("data", (d) => (b += d));
+              res.on("end", () => resolve(b));
+            },
+          )
           .on("error", reject);
       });
       expect(JSON.parse(body)).toEqual({ status: "ok", store: "pglite" });

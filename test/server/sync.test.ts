@@ -37,13 +37,20 @@ for (const target of databaseTargets()) {
     const cellsOf = async (id: string) => {
       const r = await api.get(`/api/workbooks/${id}/cells`, TOKENS.controller04);
       return new Map<string, { value: unknown; version: number }>(
-        r.body.cells.map((c: { sheet: string; cell: string; value: unknown; version: number }) => [`${c.sheet}!${c.cell}`, c]),
+        r.body.cells.map((c: { sheet: string; cell: string; value: unknown; version: number }) => [
+          `${c.sheet}!${c.cell}`,
+          c,
+        ]),
       );
     };
 
     it("applies a batch, and a repeated push is harmless (duplicates, nothing applied twice)", async () => {
       const c = "client-idem-1";
-      const batch = [mutation(c, 1, WB, "A1", 0, 10), mutation(c, 2, WB, "A2", 0, "Hemtjänst"), mutation(c, 3, WB, "A3", 0, true)];
+      const batch = [
+        mutation(c, 1, WB, "A1", 0, 10),
+        mutation(c, 2, WB, "A2", 0, "Hemtjänst"),
+        mutation(c, 3, WB, "A3", 0, true),
+      ];
       const first = await push(TOKENS.utforare, c, batch);
       expect(first.outcomes.map((o) => o.status)).toEqual(["applied", "applied", "applied"]);
       expect(first.lastMutationId).toBe(3);
@@ -67,10 +74,20 @@ for (const target of databaseTargets()) {
     it("stale base version → conflict with the server's value and version; recorded; not applied", async () => {
       const a = "client-conf-a";
       const b = "client-conf-b";
-      expect((await push(TOKENS.utforare, a, [mutation(a, 1, WB, "B1", 0, 100)])).outcomes[0]).toMatchObject({ status: "applied", version: 1 });
-      expect((await push(TOKENS.controller04, b, [mutation(b, 1, WB, "B1", 1, 200)])).outcomes[0]).toMatchObject({ status: "applied", version: 2 });
+      expect((await push(TOKENS.utforare, a, [mutation(a, 1, WB, "B1", 0, 100)])).outcomes[0]).toMatchObject({
+        status: "applied",
+        version: 1,
+      });
+      expect(
+        (await push(TOKENS.controller04, b, [mutation(b, 1, WB, "B1", 1, 200)])).outcomes[0],
+      ).toMatchObject({ status: "applied", version: 2 });
       const r = await push(TOKENS.utforare, a, [mutation(a, 2, WB, "B1", 1, 150)]);
-      expect(r.outcomes[0]).toEqual({ mutationId: 2, status: "conflict", serverValue: 200, serverVersion: 2 });
+      expect(r.outcomes[0]).toEqual({
+        mutationId: 2,
+        status: "conflict",
+        serverValue: 200,
+        serverVersion: 2,
+      });
       expect((await cellsOf(WB)).get("Volymer!B1")).toMatchObject({ value: 200, version: 2 });
       const rec = await ts.server.db.query<{ value: unknown; server_value: unknown; server_version: number }>(
         `SELECT value, server_value, server_version FROM sync_conflicts WHERE client_id = $1 AND mutation_id = 2`,
@@ -78,9 +95,14 @@ for (const target of databaseTargets()) {
       );
       expect(rec).toEqual([{ value: 150, server_value: 200, server_version: 2 }]);
       // The conflicting mutation counts as processed: a retry is a duplicate, not a second conflict.
-      expect((await push(TOKENS.utforare, a, [mutation(a, 2, WB, "B1", 1, 150)])).outcomes[0].status).toBe("duplicate");
+      expect((await push(TOKENS.utforare, a, [mutation(a, 2, WB, "B1", 1, 150)])).outcomes[0].status).toBe(
+        "duplicate",
+      );
       // Resolution is a new mutation on the current version.
-      expect((await push(TOKENS.utforare, a, [mutation(a, 3, WB, "B1", 2, 150)])).outcomes[0]).toMatchObject({ status: "applied", version: 3 });
+      expect((await push(TOKENS.utforare, a, [mutation(a, 3, WB, "B1", 2, 150)])).outcomes[0]).toMatchObject({
+        status: "applied",
+        version: 3,
+      });
     });
 
     it("stale base version with an equal value is not a conflict", async () => {
@@ -123,13 +145,21 @@ for (const target of databaseTargets()) {
     it("a base version the server never had is a conflict, not applied", async () => {
       const a = "client-future";
       const r = await push(TOKENS.utforare, a, [mutation(a, 1, WB, "E1", 7, "x")]);
-      expect(r.outcomes[0]).toEqual({ mutationId: 1, status: "conflict", serverValue: null, serverVersion: 0 });
+      expect(r.outcomes[0]).toEqual({
+        mutationId: 1,
+        status: "conflict",
+        serverValue: null,
+        serverVersion: 0,
+      });
     });
 
     it("a client id belongs to one user: another user's token cannot push under it", async () => {
       const a = "client-owned-by-utforare";
       await push(TOKENS.utforare, a, [mutation(a, 1, WB, "F1", 0, 1)]);
-      const r = await api.post("/api/sync/push", TOKENS.controller04, { clientId: a, mutations: [mutation(a, 2, WB, "F1", 1, 2)] });
+      const r = await api.post("/api/sync/push", TOKENS.controller04, {
+        clientId: a,
+        mutations: [mutation(a, 2, WB, "F1", 1, 2)],
+      });
       expect(r.status).toBe(403);
       expect(r.body.code).toBe("client_of_other_user");
       expect((await cellsOf(WB)).get("Volymer!F1")?.value).toBe(1);
@@ -159,7 +189,9 @@ for (const target of databaseTargets()) {
 
     it("pull pages through changes after a cursor, and a workbook filter returns only that workbook", async () => {
       const c = "client-pull-1";
-      const muts = Array.from({ length: 25 }, (_, i) => mutation(c, i + 1, i % 2 ? wb2 : WB, `P${i + 1}`, 0, i));
+      const muts = Array.from({ length: 25 }, (_, i) =>
+        mutation(c, i + 1, i % 2 ? wb2 : WB, `P${i + 1}`, 0, i),
+      );
       await push(TOKENS.utforare, c, muts);
       const seen: string[] = [];
       let cursor = "0";
@@ -175,13 +207,19 @@ for (const target of databaseTargets()) {
         if (!body.hasMore) break;
       }
       // All the changes, each once, in order.
-      const all = await ts.server.db.query<{ s: string }>(`SELECT seq::text AS s FROM changes ORDER BY changes.seq`);
+      const all = await ts.server.db.query<{ s: string }>(
+        `SELECT seq::text AS s FROM changes ORDER BY changes.seq`,
+      );
       expect(seen).toEqual(all.map((r) => r.s));
-      const only2 = PullResponseSchema.parse((await api.get(`/api/sync/pull?since=0&workbookId=${wb2}&limit=5000`, TOKENS.utforare)).body);
+      const only2 = PullResponseSchema.parse(
+        (await api.get(`/api/sync/pull?since=0&workbookId=${wb2}&limit=5000`, TOKENS.utforare)).body,
+      );
       expect(only2.changes.length).toBe(12);
       expect(new Set(only2.changes.map((c) => c.workbookId))).toEqual(new Set([wb2]));
       // Nothing new: an empty page at the same or a later cursor.
-      const empty = PullResponseSchema.parse((await api.get(`/api/sync/pull?since=${cursor}`, TOKENS.controller04)).body);
+      const empty = PullResponseSchema.parse(
+        (await api.get(`/api/sync/pull?since=${cursor}`, TOKENS.controller04)).body,
+      );
       expect(empty).toEqual({ changes: [], cursor, hasMore: false });
     });
 
@@ -194,13 +232,18 @@ for (const target of databaseTargets()) {
 
     it("a full batch of 1000 mutations is applied in one push", async () => {
       const c = "client-big-batch";
-      const muts = Array.from({ length: 1000 }, (_, i) => mutation(c, i + 1, wb2, `Q${i + 1}`, 0, i * 1.5, "Stor"));
+      const muts = Array.from({ length: 1000 }, (_, i) =>
+        mutation(c, i + 1, wb2, `Q${i + 1}`, 0, i * 1.5, "Stor"),
+      );
       const r = await push(TOKENS.utforare, c, muts);
       expect(r.outcomes.every((o) => o.status === "applied")).toBe(true);
       const seqs = r.outcomes.map((o) => (o.status === "applied" ? BigInt(o.seq) : 0n));
       // Change-log order follows the batch order.
       for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBeGreaterThan(seqs[i - 1]);
-      const n = await ts.server.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM cells WHERE workbook_id = $1 AND sheet = 'Stor'`, [wb2]);
+      const n = await ts.server.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM cells WHERE workbook_id = $1 AND sheet = 'Stor'`,
+        [wb2],
+      );
       expect(Number(n[0].n)).toBe(1000);
     });
 
@@ -209,8 +252,16 @@ for (const target of databaseTargets()) {
       const b = "client-race-b";
       const cells = Array.from({ length: 20 }, (_, i) => `R${i + 1}`);
       const results = await Promise.all([
-        push(TOKENS.utforare, a, cells.map((cell, i) => mutation(a, i + 1, WB, cell, 0, `a${i}`))),
-        push(TOKENS.controller04, b, cells.map((cell, i) => mutation(b, i + 1, WB, cell, 0, `b${i}`))),
+        push(
+          TOKENS.utforare,
+          a,
+          cells.map((cell, i) => mutation(a, i + 1, WB, cell, 0, `a${i}`)),
+        ),
+        push(
+          TOKENS.controller04,
+          b,
+          cells.map((cell, i) => mutation(b, i + 1, WB, cell, 0, `b${i}`)),
+        ),
       ]);
       const applied = results.flatMap((r) => r.outcomes.filter((o) => o.status === "applied"));
       const conflicts = results.flatMap((r) => r.outcomes.filter((o) => o.status === "conflict"));

@@ -40,7 +40,9 @@ export function registerReceiptCommands(program: Command): void {
             for (const p of c.problems) console.log(`    ${p}`);
           }
         }
-        console.log(ok ? "Alla kvittokedjor stämmer." : "Kvittokedjan stämmer INTE: något har ändrats eller saknas.");
+        console.log(
+          ok ? "Alla kvittokedjor stämmer." : "Kvittokedjan stämmer INTE: något har ändrats eller saknas.",
+        );
       }
       if (!ok) process.exitCode = 1;
     });

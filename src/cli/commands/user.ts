@@ -6,22 +6,27 @@
  */
 import path from "node:path";
 import type { Command } from "commander";
+import type { Db } from "../../server/db";
 import { CliError, UsageError } from "../errors";
 
 const ROLES = ["utforare", "controller", "finance", "admin"] as const;
 const KINDS = ["region", "kommun", "utforare"] as const;
 
-export async function withStore<T>(dataDir: string, fn: (db: import("../../server/db").Db) => Promise<T>): Promise<T> {
+export async function withStore<T>(dataDir: string, fn: (db: Db) => Promise<T>): Promise<T> {
   const { openStore } = await import("../../server/index");
   const { DataDirLockedError } = await import("../../server/lock");
-  const db = await openStore({ dataDir: path.resolve(dataDir), databaseUrl: process.env.DATABASE_URL || undefined }).catch(
-    (e: unknown) => {
-      if (e instanceof DataDirLockedError) {
-        throw new CliError(`${e.message} (Medan servern kör: skapa användare via API:t, POST /api/users som admin.)`, 2);
-      }
-      throw e;
-    },
-  );
+  const db = await openStore({
+    dataDir: path.resolve(dataDir),
+    databaseUrl: process.env.DATABASE_URL || undefined,
+  }).catch((e: unknown) => {
+    if (e instanceof DataDirLockedError) {
+      throw new CliError(
+        `${e.message} (Medan servern kör: skapa användare via API:t, POST /api/users som admin.)`,
+        2,
+      );
+    }
+    throw e;
+  });
   try {
     return await fn(db);
   } catch (e) {
@@ -70,7 +75,9 @@ export function registerUserCommands(program: Command): void {
         throw new UsageError(`--role: "${opts.role}" är ingen roll; välj ${ROLES.join(", ")}`);
       }
       if (!ORG_ID.test(opts.org)) {
-        throw new UsageError(`--org: "${opts.org}" ska vara länskod (04), kommunkod (0117) eller organisationsnummer (NNNNNN-NNNN)`);
+        throw new UsageError(
+          `--org: "${opts.org}" ska vara länskod (04), kommunkod (0117) eller organisationsnummer (NNNNNN-NNNN)`,
+        );
       }
       if (!opts.name.trim()) throw new UsageError("--name får inte vara tomt");
       const { insertUser } = await import("../../server/store");
@@ -89,7 +96,9 @@ export function registerUserCommands(program: Command): void {
         console.log(r.token);
         return;
       }
-      console.log(`Användaren ${r.user.name} (${r.user.role}, organisation ${r.user.orgId}) har skapats med id ${r.user.id}.`);
+      console.log(
+        `Användaren ${r.user.name} (${r.user.role}, organisation ${r.user.orgId}) har skapats med id ${r.user.id}.`,
+      );
       console.log("Token (visas bara nu – spara den, endast ett hashvärde lagras):");
       console.log(r.token);
     });
@@ -108,12 +117,19 @@ export function registerUserCommands(program: Command): void {
         throw new UsageError(`--kind: "${opts.kind}" är ingen typ; välj ${KINDS.join(", ")}`);
       }
       if (!ORG_ID.test(opts.id)) {
-        throw new UsageError(`--id: "${opts.id}" ska vara länskod (04), kommunkod (0117) eller organisationsnummer (NNNNNN-NNNN)`);
+        throw new UsageError(
+          `--id: "${opts.id}" ska vara länskod (04), kommunkod (0117) eller organisationsnummer (NNNNNN-NNNN)`,
+        );
       }
       const { insertOrganisation } = await import("../../server/store");
       const o = await withStore(opts.dataDir, (db) =>
         db.transaction((tx) =>
-          insertOrganisation(tx, { id: opts.id, name: opts.name.trim(), kind: opts.kind as (typeof KINDS)[number], parentId: opts.parent }),
+          insertOrganisation(tx, {
+            id: opts.id,
+            name: opts.name.trim(),
+            kind: opts.kind as (typeof KINDS)[number],
+            parentId: opts.parent,
+          }),
         ),
       );
       console.log(`Organisationen ${o.id} ${o.name} (${o.kind}) har registrerats.`);
