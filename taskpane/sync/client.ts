@@ -450,8 +450,11 @@ export class SyncClient {
     return new Date(this.clock.now()).toISOString();
   }
 
-  private async persist(draft: Draft): Promise<void> {
-    if (draft.empty) return;
+  private async persist(draft: Draft, after?: () => void): Promise<void> {
+    if (draft.empty) {
+      after?.();
+      return;
+    }
     const w = draft.toWrite();
     try {
       await this.store.commit(w);
@@ -465,6 +468,7 @@ export class SyncClient {
       throw err;
     }
     this.mirror.apply(w);
+    after?.();
     this.emit();
   }
 
@@ -678,9 +682,10 @@ export class SyncClient {
     const draft = new Draft(this.mirror);
     for (const e of edits) this.planEdit(draft, e);
     try {
-      await this.persist(draft);
-      for (const e of edits) this.unsaved.delete(cellId(e.sheet, e.cell));
-      if (this.storeProblem === syncText.quota && this.unsaved.size === 0) this.storeProblem = undefined;
+      await this.persist(draft, () => {
+        for (const e of edits) this.unsaved.delete(cellId(e.sheet, e.cell));
+        if (this.storeProblem === syncText.quota && this.unsaved.size === 0) this.storeProblem = undefined;
+      });
     } catch (err) {
       if (err instanceof StoreQuotaError) {
         for (const e of edits) this.unsaved.set(cellId(e.sheet, e.cell), e);
