@@ -10,3 +10,4 @@ export * from "./template";
 export * from "./validate";
 export * from "./metrics";
 export * from "./contract";
+export * from "./costsplit";
