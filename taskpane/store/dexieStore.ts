@@ -29,7 +29,11 @@ class SyncDatabase extends Dexie {
   meta!: Table<MetaRow, string>;
 
   constructor(name: string, options?: DexieStoreOptions) {
-    super(name, { indexedDB: options?.indexedDB, IDBKeyRange: options?.IDBKeyRange });
+    // Only pass what was injected: an explicit undefined would hide the global IndexedDB.
+    super(name, {
+      ...(options?.indexedDB ? { indexedDB: options.indexedDB } : {}),
+      ...(options?.IDBKeyRange ? { IDBKeyRange: options.IDBKeyRange } : {}),
+    });
     this.version(1).stores({
       cells: "[sheet+cell]",
       outbox: "mutationId",
