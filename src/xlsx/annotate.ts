@@ -76,7 +76,11 @@ export async function annotateWorkbook(bytes: ArrayBuffer | Uint8Array, findings
     cell.note = existing ? `${existing}\n\n${text}` : text;
   }
 
-  const ws = wb.addWorksheet(uniqueSheetName(wb, REVIEW_SHEET), { properties: { tabColor: { argb: "FFC00000" } }, views: [{ state: "frozen", ySplit: 4 }] });
+  const ws = wb.addWorksheet(uniqueSheetName(wb, REVIEW_SHEET), {
+    properties: { tabColor: { argb: "FFC00000" } },
+    views: [{ state: "frozen", ySplit: 4 }],
+    pageSetup: { orientation: "landscape", fitToPage: true, fitToWidth: 1, fitToHeight: 0, paperSize: 9 },
+  });
   const widths = [12, 22, 26, 9, 90, 18, 18];
   widths.forEach((w, i) => (ws.getColumn(i + 1).width = w));
   ws.getCell("A1").value = `Granskning${options.title ? ` av ${options.title}` : ""}`;
