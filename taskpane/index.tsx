@@ -1,9 +1,11 @@
 /**
- * Task pane entry. Waits for Office.onReady: inside Excel it gets a host ("Excel"); opened in a
- * plain browser it resolves with host null and the pane runs on an in-memory workbook instead.
+ * Task pane entry. Waits for Office.onReady: inside Excel it gets a host ("Excel") and the pane
+ * works on the open workbook through the ExcelHost; opened in a plain browser it resolves with
+ * host null and the user opens an .xlsx file instead.
  */
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
+import { ExcelHost } from "./office/excelHost";
 
 function detectHost(): Promise<string | null> {
   if (typeof Office === "undefined" || typeof Office.onReady !== "function") return Promise.resolve(null);
@@ -13,5 +15,6 @@ function detectHost(): Promise<string | null> {
 void detectHost().then((host) => {
   const container = document.getElementById("root");
   if (!container) throw new Error("taskpane.html saknar #root");
-  createRoot(container).render(<App host={host} />);
+  const workbookHost = host === "Excel" && typeof Excel !== "undefined" ? new ExcelHost() : null;
+  createRoot(container).render(<App host={host} workbookHost={workbookHost} />);
 });

@@ -1,0 +1,142 @@
+/**
+ * The task pane's client for the shared store's REST API (same origin as the pane, Bearer token).
+ * Every failure becomes an ApiError with a Swedish message: the server's own message when it sent
+ * one, otherwise what went wrong (no connection, timeout, unexpected reply).
+ */
+export type Role = "utforare" | "controller" | "finance" | "admin";
+
+export interface Me {
+  userId: string;
+  name: string;
+  role: Role;
+  orgId: string;
+  orgName: string;
+}
+
+export interface CostKeyVersion {
+  id: string;
+  versionNo: number;
+  status: "draft" | "proposed" | "active" | "superseded";
+  basis: string;
+  note: string;
+  weights: { orgId: string; weight: number; share: number }[];
+  createdBy: string | null;
+  createdAt: string;
+  proposedBy: string | null;
+  proposedAt: string | null;
+  activatedAt: string | null;
+  supersededAt: string | null;
+  approvals: { orgId: string; userId: string; userName: string; approvedAt: string }[];
+}
+
+export interface Agreement {
+  id: string;
+  name: string;
+  description: string;
+  parties: { orgId: string; name: string }[];
+  keys: { id: string; name: string; versions: CostKeyVersion[] }[];
+}
+
+export interface WorkbookInfo {
+  id: string;
+  title: string;
+  providerOrgId: string;
+  purchaserOrgId: string;
+  avtalId: string | null;
+  templateId: string;
+  templateVersion: string;
+}
+
+export class ApiError extends Error {
+  override readonly name = "ApiError";
+  constructor(
+    message: string,
+    /** HTTP status; 0 = no connection. */
+    readonly status: number,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+  get offline(): boolean {
+    return this.status === 0;
+  }
+}
+
+export const TOKEN_STORAGE_KEY = "uppf.token";
+
+export interface ApiClientOptions {
+  baseUrl?: string;
+  getToken: () => string | undefined;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}
+
+export class ApiClient {
+  private readonly baseUrl: string;
+  private readonly getToken: () => string | undefined;
+  private readonly fetchFn: typeof fetch;
+  private readonly timeoutMs: number;
+
+  constructor(options: ApiClientOptions) {
+    this.baseUrl = (options.baseUrl ?? "").replace(/\/+$/, "");
+    this.getToken = options.getToken;
+    this.fetchFn = options.fetch ?? ((...args) => globalThis.fetch(...args));
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown, token = this.getToken()): Promise<T> {
+    const headers: Record<string, string> = { Accept: "application/json" };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => ctrl.abort(), this.timeoutMs);
+    let res: Response;
+    try {
+      res = await this.fetchFn(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: ctrl.signal,
+      });
+    } catch (e) {
+      const aborted = e instanceof Error && e.name === "AbortError";
+      throw new ApiError(aborted ? "Servern svarade inte i tid." : "Ingen kontakt med servern.", 0);
+    } finally {
+      clearTimeout(timer);
+    }
+    let data: unknown = undefined;
+    const text = await res.text();
+    if (text) {
+      try {
+        data = JSON.parse(text);
+      } catch {
+        data = undefined;
+      }
+    }
+    if (!res.ok) {
+      const m = data as { message?: unknown; code?: unknown } | undefined;
+      const message = typeof m?.message === "string" ? m.message : `Servern svarade ${res.status}.`;
+      throw new ApiError(message, res.status, typeof m?.code === "string" ? m.code : undefined);
+    }
+    return data as T;
+  }
+
+  me(token?: string): Promise<Me> {
+    return this.request<Me>("GET", "/api/me", undefined, token ?? this.getToken());
+  }
+  workbooks(): Promise<WorkbookInfo[]> {
+    return this.request("GET", "/api/workbooks");
+  }
+  costKeys(): Promise<Agreement[]> {
+    return this.request("GET", "/api/cost-keys");
+  }
+  createDraft(keyId: string, draft: { basis: string; note?: string; weights: { orgId: string; weight: number }[] }): Promise<CostKeyVersion> {
+    return this.request("POST", `/api/cost-keys/${encodeURIComponent(keyId)}/versions`, draft);
+  }
+  propose(versionId: string): Promise<CostKeyVersion> {
+    return this.request("POST", `/api/cost-key-versions/${encodeURIComponent(versionId)}/propose`);
+  }
+  approve(versionId: string): Promise<CostKeyVersion> {
+    return this.request("POST", `/api/cost-key-versions/${encodeURIComponent(versionId)}/approve`);
+  }
+}

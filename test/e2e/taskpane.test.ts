@@ -1,0 +1,226 @@
+/**
+ * The task pane end to end in real Chromium, outside Excel (the way a controller without the
+ * add-in uses it): open the example submission and a broken one, see the findings, click one,
+ * switch views, compare 52/48 with the population key, propose and approve a key as finance users
+ * of the two regions, go offline and back with a pending change. Screenshots of every view at
+ * 350 and 500 px go to test/artifacts/; axe-core checks WCAG 2.1 AA on every view.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import ExcelJS from "exceljs";
+import { startServer, type RunningServer } from "../../src/server/index";
+import { LATEST_TEMPLATE, exampleSubmission, snapshotFromValues, type WorkbookSnapshot } from "../../src/domain";
+import { launchChromium } from "../support/browser";
+import { ensureBuilt, root } from "../support/build";
+import { describeWith } from "../support/env";
+
+const ARTIFACTS = path.join(root, "test/artifacts");
+const AXE = path.join(root, "node_modules/axe-core/axe.min.js");
+const VIEWS = ["Översikt", "Granskning", "Nyckeltal", "Avtal", "Kostnadsfördelning", "Synk"];
+
+/** Write a snapshot as an .xlsx file with ExcelJS (values, sheet visibility, defined names). */
+async function writeXlsx(snapshot: WorkbookSnapshot, file: string): Promise<void> {
+  const wb = new ExcelJS.Workbook();
+  for (const s of snapshot.sheets) {
+    const ws = wb.addWorksheet(s.name, { state: s.visibility ?? "visible" });
+    s.rows.forEach((row, r) =>
+      (row ?? []).forEach((v, c) => {
+        if (v === null || v === undefined) return;
+        ws.getCell(r + 1, c + 1).value = (typeof v === "object" ? { error: v.code } : v) as ExcelJS.CellValue;
+      }),
+    );
+  }
+  for (const [name, ref] of Object.entries(snapshot.definedNames ?? {})) {
+    const text = ref.replace(/^=/, "");
+    if (text.includes("!")) wb.definedNames.add(text, name);
+  }
+  await wb.xlsx.writeFile(file);
+}
+
+async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE });
+  const result = (await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<unknown> } }).axe;
+    // Fluent's focus manager (tabster) puts aria-hidden focus-redirecting <i data-tabster-dummy> around
+    // the tab list; Fluent documents these as intentional (microsoft/fluentui#27517, "By Design").
+    // Only those elements are excluded; every rule still runs on everything else.
+    return axe.run({ exclude: [["[data-tabster-dummy]"]] }, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+  })) as { violations: { id: string; help: string; nodes: { target: string[] }[] }[] };
+  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`);
+}
+
+async function openTab(page: Page, name: string): Promise<void> {
+  await page.getByRole("tab", { name }).click();
+  await expect.poll(() => page.getByRole("tab", { name, selected: true }).count()).toBe(1);
+}
+
+async function signIn(page: Page, token: string): Promise<void> {
+  const summary = page.locator("details > summary");
+  if (!(await page.locator("details").evaluate((d) => (d as HTMLDetailsElement).open))) await summary.click();
+  if (await page.getByRole("button", { name: "Logga ut" }).count()) await page.getByRole("button", { name: "Logga ut" }).click();
+  await page.getByTestId("token-input").fill(token);
+  await page.getByRole("button", { name: "Logga in" }).click();
+  await expect.poll(() => page.getByTestId("signed-in").count(), { timeout: 10_000 }).toBe(1);
+}
+
+describeWith({ variable: "CHROMIUM_PATH", what: "Chromium" }, "task pane end to end (Chromium)", (chromiumPath) => {
+  let server: RunningServer;
+  let browser: Browser;
+  let exampleFile: string;
+  let brokenFile: string;
+
+  beforeAll(async () => {
+    const dist = process.env.UPPF_E2E_DIST ?? (await ensureBuilt());
+    const dir = mkdtempSync(path.join(tmpdir(), "uppf-e2e-tp-"));
+    server = await startServer({ port: 0, dataDir: path.join(dir, "data"), staticDir: dist, seedDevUsers: true, log: () => undefined });
+    browser = await launchChromium(chromiumPath);
+    mkdirSync(ARTIFACTS, { recursive: true });
+
+    const values = exampleSubmission("primarvard", LATEST_TEMPLATE);
+    exampleFile = path.join(dir, "exempel-primarvard.xlsx");
+    await writeXlsx(snapshotFromValues(LATEST_TEMPLATE, values), exampleFile);
+    // Broken: revenue typed as text that is no number, and an overwritten staff total.
+    const broken = snapshotFromValues(LATEST_TEMPLATE, { ...values, "ekonomi.intakter": "många kronor", "resurser.total": 1 });
+    brokenFile = path.join(dir, "trasig-primarvard.xlsx");
+    await writeXlsx(broken, brokenFile);
+    writeFileSync(path.join(dir, "inte-excel.xlsx"), "det här är ingen arbetsbok");
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function openPane(width: number): Promise<{ page: Page; errors: string[] }> {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${server.url}/taskpane.html`);
+    await expect.poll(() => page.getByTestId("host-status").textContent(), { timeout: 20_000 }).toMatch(/utanför Excel/);
+    return { page, errors };
+  }
+
+  async function openFile(page: Page, file: string): Promise<void> {
+    await page.getByTestId("file-input").setInputFiles(file);
+    await expect.poll(() => page.getByTestId("host-status").textContent(), { timeout: 30_000 }).toContain(path.basename(file));
+  }
+
+  it("opens the example submission: verdict, provider, no errors; every view at 350 and 500 px passes axe", async () => {
+    for (const width of [350, 500]) {
+      const { page, errors } = await openPane(width);
+      expect(await axeViolations(page)).toEqual([]);
+      await page.screenshot({ path: path.join(ARTIFACTS, `taskpane-${width}-start.png`), fullPage: true });
+      await openFile(page, exampleFile);
+      await expect.poll(() => page.getByTestId("verdict").textContent(), { timeout: 20_000 }).toMatch(/^Godkänd/);
+      expect(await page.getByTestId("provider").textContent()).toBe(String(exampleSubmission("primarvard", LATEST_TEMPLATE)["uppgifter.utforare"]));
+      for (const view of VIEWS) {
+        await openTab(page, view);
+        await page.waitForTimeout(300);
+        expect(await axeViolations(page), `${view} vid ${width} px`).toEqual([]);
+        await page.screenshot({ path: path.join(ARTIFACTS, `taskpane-${width}-${view.toLowerCase()}.png`), fullPage: true });
+      }
+      await openTab(page, "Granskning");
+      expect(await page.locator('[data-testid="finding"][data-code]').evaluateAll((els) => els.filter((e) => (e.textContent ?? "").startsWith("Fel")).length)).toBe(0);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    }
+  }, 240_000);
+
+  it("a broken submission: the right findings, filter by severity, click one to select its cell", async () => {
+    const { page, errors } = await openPane(500);
+    await openFile(page, brokenFile);
+    await openTab(page, "Granskning");
+    await expect.poll(() => page.getByTestId("finding").count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    const codes = await page.getByTestId("finding").evaluateAll((els) => els.map((e) => e.getAttribute("data-code")));
+    expect(codes).toContain("NOT_A_NUMBER");
+    expect(codes).toContain("CROSS_SUM");
+    expect(await page.getByTestId("verdict").count()).toBe(0);
+    // Only errors.
+    await page.getByTestId("filter-warning").click();
+    await page.getByTestId("filter-info").click();
+    const shown = await page.getByTestId("finding").evaluateAll((els) => els.map((e) => e.textContent ?? ""));
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.every((t) => t.startsWith("Fel"))).toBe(true);
+    // Click the revenue finding: the cell is selected (shown outside Excel).
+    const revenue = page.locator('[data-testid="finding"][data-code="NOT_A_NUMBER"]').first();
+    await revenue.getByTestId("goto").click();
+    await expect.poll(() => page.getByTestId("review-status").textContent()).toMatch(/Markerad cell: Ekonomi!C\d+/);
+    await page.getByRole("button", { name: "Markera i arbetsboken" }).click();
+    await expect.poll(() => page.getByTestId("review-status").textContent()).toMatch(/celler markerade/);
+    await page.getByRole("button", { name: "Rensa markeringar" }).click();
+    await expect.poll(() => page.getByTestId("review-status").textContent()).toMatch(/borttagna/);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: path.join(ARTIFACTS, "taskpane-500-granskning-trasig.png"), fullPage: true });
+    await page.setViewportSize({ width: 350, height: 900 });
+    await page.screenshot({ path: path.join(ARTIFACTS, "taskpane-350-granskning-trasig.png"), fullPage: true });
+    // A file that is not a workbook gets a clear message.
+    await page.getByTestId("file-input").setInputFiles({ name: "anteckningar.txt", mimeType: "text/plain", buffer: Buffer.from("hej") });
+    await expect.poll(() => page.getByRole("alert").allTextContents()).toContainEqual(expect.stringMatching(/ingen Excel-arbetsbok/));
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  it("Kostnadsfördelning: 52/48 against the population key; propose and approve as finance of both regions", async () => {
+    const { page, errors } = await openPane(500);
+    await openTab(page, "Kostnadsfördelning");
+    // Not signed in: the reference keys from the investigation.
+    await expect.poll(() => page.getByTestId("split-table").textContent(), { timeout: 10_000 }).toContain("52,0");
+    await signIn(page, "uppf-dev-finance-04");
+    await page.getByTestId("cost-total").fill("10 000 000");
+    await expect.poll(() => page.getByTestId("split-table").textContent(), { timeout: 10_000 }).toMatch(/52,0\s%.*5\s200\s000\skr/s);
+    const table = (await page.getByTestId("split-table").textContent()) ?? "";
+    expect(table).toMatch(/51,8\s%/);
+    expect(table).toMatch(/48,0\s%.*4\s800\s000\skr/s);
+    await page.getByTestId("new-basis").fill("Inköpsvolym 2025");
+    await page.getByTestId("weight-04").fill("51");
+    await page.getByTestId("weight-19").fill("49");
+    await page.getByRole("button", { name: "Skapa och föreslå" }).click();
+    await expect.poll(() => page.getByTestId("cs-status").textContent(), { timeout: 10_000 }).toMatch(/Version \d+ är föreslagen/);
+    await page.getByRole("button", { name: "Godkänn för Region Sörmland" }).first().click();
+    await expect.poll(() => page.getByTestId("approvals").allTextContents(), { timeout: 10_000 }).toContainEqual(expect.stringContaining("Sörmland"));
+    await page.screenshot({ path: path.join(ARTIFACTS, "taskpane-500-kostnadsfordelning-foreslagen.png"), fullPage: true });
+
+    await signIn(page, "uppf-dev-finance-19");
+    await openTab(page, "Kostnadsfördelning");
+    await page.getByRole("button", { name: "Godkänn för Region Västmanland" }).first().click();
+    await expect.poll(async () => (await page.locator("li").filter({ hasText: "Inköpsvolym 2025" }).textContent()) ?? "", { timeout: 10_000 }).toMatch(/Gällande/);
+    const approved = (await page.locator("li").filter({ hasText: "Inköpsvolym 2025" }).textContent()) ?? "";
+    expect(approved).toMatch(/Sörmland/);
+    expect(approved).toMatch(/Västmanland/);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: path.join(ARTIFACTS, "taskpane-500-kostnadsfordelning-godkand.png"), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  it("Synk: offline and back with a pending change that is pushed, never dropped", async () => {
+    const { page, errors } = await openPane(500);
+    await openFile(page, exampleFile);
+    await signIn(page, "uppf-dev-utforare");
+    await openTab(page, "Synk");
+    await expect.poll(() => page.getByTestId("sync-state").textContent(), { timeout: 30_000 }).toBe("Synkad");
+    await page.context().setOffline(true);
+    await page.evaluate(() => {
+      const host = (window as unknown as { __uppfWorkbook: { editCell(s: string, c: string, v: unknown): void } }).__uppfWorkbook;
+      host.editCell("Uppgifter", "C7", "Ny enhet");
+    });
+    await expect.poll(() => page.getByTestId("sync-pending").textContent(), { timeout: 20_000 }).toMatch(/1 ändring väntar/);
+    await expect.poll(() => page.getByTestId("sync-state").textContent(), { timeout: 30_000 }).toBe("Offline");
+    expect(await page.getByTestId("offline-indicator").count()).toBe(1);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: path.join(ARTIFACTS, "taskpane-500-synk-offline.png"), fullPage: true });
+    await page.context().setOffline(false);
+    await expect.poll(() => page.getByTestId("sync-state").textContent(), { timeout: 30_000 }).toBe("Synkad");
+    expect(await page.getByTestId("sync-pending").textContent()).toBe("Inga ändringar väntar.");
+    // The edit is on the server.
+    const res = await fetch(`${server.url}/api/workbooks/wb-demo-exempelvarden/cells`, { headers: { Authorization: "Bearer uppf-dev-utforare" } });
+    const body = (await res.json()) as { cells: { sheet: string; cell: string; value: unknown }[] };
+    expect(body.cells.find((c) => c.sheet === "Uppgifter" && c.cell === "C7")?.value).toBe("Ny enhet");
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+});
