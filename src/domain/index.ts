@@ -11,3 +11,4 @@ export * from "./validate";
 export * from "./metrics";
 export * from "./contract";
 export * from "./costsplit";
+export * from "./migrate";
