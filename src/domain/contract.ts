@@ -14,7 +14,11 @@ import type { Submission } from "./validate/read";
 const IsoDate = z.iso.date({ message: "Datum ska skrivas ÅÅÅÅ-MM-DD" });
 
 export const SanctionSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("vite"), amountKr: z.number().nonnegative(), description: z.string().optional() }),
+  z.object({
+    kind: z.literal("vite"),
+    amountKr: z.number().nonnegative(),
+    description: z.string().optional(),
+  }),
   z.object({
     kind: z.literal("andelAvErsattning"),
     /** Fraction of the compensation for the period (0,01 = 1 %). */
@@ -46,7 +50,9 @@ export const ClauseSchema = z.object({
   /** Where in the documents the clause is, e.g. "Förfrågningsunderlag, avsnitt 6.3". */
   reference: z.string().optional(),
   /** "metric:<id>" (see Metrics.values) or "field:<template field key>". */
-  measure: z.string().regex(/^(metric|field):[A-Za-z0-9_.]+$/, "Mått ska vara metric:<id> eller field:<nyckel>"),
+  measure: z
+    .string()
+    .regex(/^(metric|field):[A-Za-z0-9_.]+$/, "Mått ska vara metric:<id> eller field:<nyckel>"),
   /** Unit for display: "%", "kr", "antal", ... */
   unit: z.string().default(""),
   comparator: z.enum(["gte", "lte", "eq"]),
@@ -101,14 +107,27 @@ export const AvtalSchema = z
   })
   .superRefine((a, ctx) => {
     if (a.validTo && a.validTo < a.validFrom) {
-      ctx.addIssue({ code: "custom", path: ["validTo"], message: "Avtalet kan inte upphöra före giltighetsdagen" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["validTo"],
+        message: "Avtalet kan inte upphöra före giltighetsdagen",
+      });
     }
     const ids = new Set<string>();
     a.clauses.forEach((c, i) => {
-      if (ids.has(c.id)) ctx.addIssue({ code: "custom", path: ["clauses", i, "id"], message: `Punkt ${c.id} förekommer två gånger` });
+      if (ids.has(c.id))
+        ctx.addIssue({
+          code: "custom",
+          path: ["clauses", i, "id"],
+          message: `Punkt ${c.id} förekommer två gånger`,
+        });
       ids.add(c.id);
       if (typeof c.target !== "number" && !a.resultRequirement) {
-        ctx.addIssue({ code: "custom", path: ["clauses", i, "target"], message: "Målet resultatkrav kräver att avtalet anger resultRequirement" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["clauses", i, "target"],
+          message: "Målet resultatkrav kräver att avtalet anger resultRequirement",
+        });
       }
     });
   });
@@ -177,7 +196,12 @@ function daysBetween(a: string, b: string): number {
 }
 
 /** The reporting deadline: `dayOfMonth` of the month `monthsAfter` months after the period's last month. */
-export function reportingDeadline(year: number, lastMonth: number, dayOfMonth: number, monthsAfter: number): string {
+export function reportingDeadline(
+  year: number,
+  lastMonth: number,
+  dayOfMonth: number,
+  monthsAfter: number,
+): string {
   const monthIndex = lastMonth - 1 + monthsAfter; // 0-based, may exceed 11
   const y = year + Math.floor(monthIndex / 12);
   const m = (monthIndex % 12) + 1;
@@ -193,7 +217,12 @@ function showValue(v: number, unit: string): string {
 
 function applySanction(s: Sanction | undefined, metrics: Metrics): AppliedSanction | null {
   if (!s) return null;
-  if (s.kind === "vite") return { kind: "vite", description: s.description ?? `Vite ${formatKr(s.amountKr)}`, amountKr: s.amountKr };
+  if (s.kind === "vite")
+    return {
+      kind: "vite",
+      description: s.description ?? `Vite ${formatKr(s.amountKr)}`,
+      amountKr: s.amountKr,
+    };
   const base = metrics.revenue;
   const desc = s.description ?? `${formatPercent(s.share)} av ersättningen för perioden`;
   return base.ok
@@ -206,7 +235,10 @@ function measureValue(measure: string, submission: Submission, metrics: Metrics)
   if (source === "metric") return metricValue(metrics, id);
   const v = submission.values[id];
   if (typeof v === "number") return ok(v);
-  return notComputable("na", v === undefined ? `Uppgiften ${id} finns inte i mallen` : `Uppgiften ${id} saknas i rapporten`);
+  return notComputable(
+    "na",
+    v === undefined ? `Uppgiften ${id} finns inte i mallen` : `Uppgiften ${id} saknas i rapporten`,
+  );
 }
 
 /** Compare a value with a target and tolerance band. */
@@ -235,7 +267,11 @@ function periodBounds(submission: Submission): { start: string; end: string } | 
   return { start: `${submission.year}-01-01`, end: lastDayOfMonth(submission.year, submission.lastMonth) };
 }
 
-function base(avtal: Avtal, c: { id: string; title: string; reference?: string }, severity: Deviation["severity"]) {
+function base(
+  avtal: Avtal,
+  c: { id: string; title: string; reference?: string },
+  severity: Deviation["severity"],
+) {
   return {
     avtalId: avtal.id,
     avtalVersion: avtal.version,
@@ -246,9 +282,20 @@ function base(avtal: Avtal, c: { id: string; title: string; reference?: string }
   };
 }
 
-function evaluateClause(c: Clause, avtal: Avtal, submission: Submission, metrics: Metrics, today: string): Deviation {
+function evaluateClause(
+  c: Clause,
+  avtal: Avtal,
+  submission: Submission,
+  metrics: Metrics,
+  today: string,
+): Deviation {
   const cite = `(avtal ${avtal.id} version ${avtal.version}, punkt ${c.id})`;
-  const common = { ...base(avtal, c, c.severity), kind: "measure" as const, measure: c.measure, comparator: c.comparator };
+  const common = {
+    ...base(avtal, c, c.severity),
+    kind: "measure" as const,
+    measure: c.measure,
+    comparator: c.comparator,
+  };
   const actual = measureValue(c.measure, submission, metrics);
   const target: Computed =
     typeof c.target === "number"
@@ -297,13 +344,34 @@ function evaluateClause(c: Clause, avtal: Avtal, submission: Submission, metrics
   };
 }
 
-function evaluateDeadline(avtal: Avtal, submission: Submission, metrics: Metrics, today: string): Deviation | null {
+function evaluateDeadline(
+  avtal: Avtal,
+  submission: Submission,
+  metrics: Metrics,
+  today: string,
+): Deviation | null {
   const r = avtal.reporting;
   if (!r) return null;
-  const common = { ...base(avtal, { id: r.clauseId, title: r.title, reference: r.reference }, r.severity), kind: "deadline" as const, measure: null, comparator: null, target: null };
+  const common = {
+    ...base(avtal, { id: r.clauseId, title: r.title, reference: r.reference }, r.severity),
+    kind: "deadline" as const,
+    measure: null,
+    comparator: null,
+    target: null,
+  };
   const cite = `(avtal ${avtal.id} version ${avtal.version}, punkt ${r.clauseId})`;
   if (submission.year === null || submission.lastMonth === null) {
-    return { ...common, status: "not_evaluable", actual: null, gap: null, outsideBand: null, sanction: null, actionPlanRequired: false, actionPlanDue: null, message: `${r.title}: fristen kan inte bestämmas eftersom rapportperioden saknas ${cite}.` };
+    return {
+      ...common,
+      status: "not_evaluable",
+      actual: null,
+      gap: null,
+      outsideBand: null,
+      sanction: null,
+      actionPlanRequired: false,
+      actionPlanDue: null,
+      message: `${r.title}: fristen kan inte bestämmas eftersom rapportperioden saknas ${cite}.`,
+    };
   }
   const due = reportingDeadline(submission.year, submission.lastMonth, r.dayOfMonth, r.monthsAfterPeriod);
   const submitted = submission.submittedOn ?? today;
@@ -330,9 +398,17 @@ function evaluateDeadline(avtal: Avtal, submission: Submission, metrics: Metrics
  * applicable clause (status ok, warning, deviation or not_evaluable) plus the reporting deadline;
  * a period outside the avtal's validity gives a single validity deviation.
  */
-export function evaluateContract(submission: Submission, metrics: Metrics, avtal: Avtal, today: string): Deviation[] {
+export function evaluateContract(
+  submission: Submission,
+  metrics: Metrics,
+  avtal: Avtal,
+  today: string,
+): Deviation[] {
   const period = periodBounds(submission);
-  if (period && (period.end < avtal.validFrom || (avtal.validTo !== undefined && period.start > avtal.validTo))) {
+  if (
+    period &&
+    (period.end < avtal.validFrom || (avtal.validTo !== undefined && period.start > avtal.validTo))
+  ) {
     return [
       {
         ...base(avtal, { id: "giltighet", title: "Avtalets giltighetstid" }, "hög"),
@@ -354,7 +430,12 @@ export function evaluateContract(submission: Submission, metrics: Metrics, avtal
   const out: Deviation[] = [];
   for (const c of avtal.clauses) {
     if (c.appliesTo && submission.area !== null && !c.appliesTo.includes(submission.area)) continue;
-    if (c.effective && period && (period.end < c.effective.from || (c.effective.to !== undefined && period.start > c.effective.to))) continue;
+    if (
+      c.effective &&
+      period &&
+      (period.end < c.effective.from || (c.effective.to !== undefined && period.start > c.effective.to))
+    )
+      continue;
     out.push(evaluateClause(c, avtal, submission, metrics, today));
   }
   const deadline = evaluateDeadline(avtal, submission, metrics, today);

@@ -21,7 +21,10 @@ export const CostKeyPartySchema = z.object({
   id: z.string().min(1),
   name: z.string().min(1),
   /** Weight in the basis' unit (share, inhabitants, kr, number of procurements ...). */
-  weight: z.number().nonnegative("Vikten får inte vara negativ").refine(Number.isFinite, "Vikten ska vara ett tal"),
+  weight: z
+    .number()
+    .nonnegative("Vikten får inte vara negativ")
+    .refine(Number.isFinite, "Vikten ska vara ett tal"),
 });
 
 export const CostKeySchema = z
@@ -38,11 +41,20 @@ export const CostKeySchema = z
   .superRefine((k, ctx) => {
     const ids = new Set<string>();
     k.parties.forEach((p, i) => {
-      if (ids.has(p.id)) ctx.addIssue({ code: "custom", path: ["parties", i, "id"], message: `Parten ${p.id} förekommer två gånger` });
+      if (ids.has(p.id))
+        ctx.addIssue({
+          code: "custom",
+          path: ["parties", i, "id"],
+          message: `Parten ${p.id} förekommer två gånger`,
+        });
       ids.add(p.id);
     });
     if (k.parties.every((p) => p.weight === 0)) {
-      ctx.addIssue({ code: "custom", path: ["parties"], message: "Minst en part måste ha en vikt större än 0" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["parties"],
+        message: "Minst en part måste ha en vikt större än 0",
+      });
     }
   });
 /** A cost-distribution key. */
@@ -69,7 +81,8 @@ export function normaliseShares(weights: readonly number[]): number[] {
  * earlier party.
  */
 export function largestRemainder(total: number, weights: readonly number[]): number[] {
-  if (!Number.isSafeInteger(total) || total < 0) throw new RangeError("Beloppet ska vara ett heltal som inte är negativt");
+  if (!Number.isSafeInteger(total) || total < 0)
+    throw new RangeError("Beloppet ska vara ett heltal som inte är negativt");
   const shares = normaliseShares(weights);
   const quotas = shares.map((s) => total * s);
   const parts = quotas.map((q) => Math.floor(q));
@@ -163,7 +176,8 @@ export function allocate(
   }
   const directSum = direct.reduce((a, b) => a + b, 0);
   if (directSum > totalUnits) throw new RangeError("De direkta kostnaderna är större än beloppet");
-  const weights = key.basis === "equalAfterDirect" ? key.parties.map(() => 1) : key.parties.map((p) => p.weight);
+  const weights =
+    key.basis === "equalAfterDirect" ? key.parties.map(() => 1) : key.parties.map((p) => p.weight);
   const common = largestRemainder(totalUnits - directSum, weights);
   const parts = key.parties.map((p, i) => {
     const units = direct[i] + common[i];
@@ -176,7 +190,14 @@ export function allocate(
       share: totalUnits === 0 ? 0 : units / totalUnits,
     };
   });
-  return { keyId: key.id, keyName: key.name, basis: key.basis, unit, total: fromUnits(totalUnits, unit), parts };
+  return {
+    keyId: key.id,
+    keyName: key.name,
+    basis: key.basis,
+    unit,
+    total: fromUnits(totalUnits, unit),
+    parts,
+  };
 }
 
 /** Costs to compare keys on: the total and the directly attributable part per party (kr). */
@@ -213,7 +234,10 @@ export function compareKeys(
     isCurrent: a.keyId === current.id,
     parts: a.parts.map((p) => {
       const b = base.parts.find((x) => x.partyId === p.partyId);
-      const diffKr = options.unit === "öre" ? Math.round((p.amount - (b?.amount ?? 0)) * 100) / 100 : p.amount - (b?.amount ?? 0);
+      const diffKr =
+        options.unit === "öre"
+          ? Math.round((p.amount - (b?.amount ?? 0)) * 100) / 100
+          : p.amount - (b?.amount ?? 0);
       return { ...p, diffKr, diffShare: p.share - (b?.share ?? 0) };
     }),
   }));
@@ -227,7 +251,13 @@ export function keyFromBasis(
   data: readonly { id: string; name: string; value: number }[],
   source?: string,
 ): CostKey {
-  return CostKeySchema.parse({ id, name, basis, parties: data.map((d) => ({ id: d.id, name: d.name, weight: d.value })), source });
+  return CostKeySchema.parse({
+    id,
+    name,
+    basis,
+    parties: data.map((d) => ({ id: d.id, name: d.name, weight: d.value })),
+    source,
+  });
 }
 
 /** Region Sörmland (04) and Region Västmanland (19): the current key, half each after direct costs. */

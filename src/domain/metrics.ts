@@ -5,7 +5,15 @@
  */
 import { z } from "zod";
 import { formatPercent } from "./format";
-import { finite, notComputable, ok, requireNumber, safeDivide, type Computed, type NumberInput } from "./result";
+import {
+  finite,
+  notComputable,
+  ok,
+  requireNumber,
+  safeDivide,
+  type Computed,
+  type NumberInput,
+} from "./result";
 import type { SnapshotValue } from "./snapshot";
 import { computeCells } from "./template/values";
 import type { AreaCode, TemplateDefinition } from "./template/types";
@@ -28,12 +36,19 @@ export function costPerUnit(cost: NumberInput, volume: NumberInput): Computed {
 }
 
 /** Rörelseresultat = intäkter − kostnader − avskrivningar (avskrivningar may be missing = 0). */
-export function operatingResult(revenue: NumberInput, costs: NumberInput, depreciation: NumberInput = 0): Computed {
+export function operatingResult(
+  revenue: NumberInput,
+  costs: NumberInput,
+  depreciation: NumberInput = 0,
+): Computed {
   const r = requireNumber(revenue, "Intäkterna");
   if (!r.ok) return r;
   const c = requireNumber(costs, "Kostnaderna");
   if (!c.ok) return c;
-  const d = depreciation === null || depreciation === undefined ? ok(0) : requireNumber(depreciation, "Avskrivningarna");
+  const d =
+    depreciation === null || depreciation === undefined
+      ? ok(0)
+      : requireNumber(depreciation, "Avskrivningarna");
   if (!d.ok) return d;
   return finite(r.value - c.value - d.value);
 }
@@ -65,7 +80,9 @@ export const ResultRequirementRuleSchema = z
     /** Where the rule comes from. */
     source: z.string().optional(),
   })
-  .refine((r) => !r.validTo || r.validTo >= r.validFrom, { message: "validTo ska vara samma dag som eller efter validFrom" });
+  .refine((r) => !r.validTo || r.validTo >= r.validFrom, {
+    message: "validTo ska vara samma dag som eller efter validFrom",
+  });
 
 /** An effective-dated ramp: required margin for year y = min(start + (y − startYear)·step, cap). */
 export type ResultRequirementRule = z.infer<typeof ResultRequirementRuleSchema>;
@@ -83,7 +100,10 @@ export const OSTERAKER_RESULT_RULE: ResultRequirementRule = {
 
 const round12 = (x: number) => Math.round(x * 1e12) / 1e12;
 
-function ruleInEffect(year: number, rules: readonly ResultRequirementRule[]): ResultRequirementRule | undefined {
+function ruleInEffect(
+  year: number,
+  rules: readonly ResultRequirementRule[],
+): ResultRequirementRule | undefined {
   const yearStart = `${String(year).padStart(4, "0")}-01-01`;
   const yearEnd = `${String(year).padStart(4, "0")}-12-31`;
   // The latest rule that has started by the end of the year and not ended before it began.
@@ -97,13 +117,23 @@ function ruleInEffect(year: number, rules: readonly ResultRequirementRule[]): Re
  * rule (or the latest of several rules) in effect that year. Years before the ramp or without a
  * rule in effect are "not computable" with the reason.
  */
-export function resultRequirement(year: number, rule: ResultRequirementRule | readonly ResultRequirementRule[]): Computed {
+export function resultRequirement(
+  year: number,
+  rule: ResultRequirementRule | readonly ResultRequirementRule[],
+): Computed {
   if (!Number.isInteger(year)) return notComputable("value", "Året ska vara ett heltal");
   const rules = Array.isArray(rule) ? rule : [rule as ResultRequirementRule];
   const r = ruleInEffect(year, rules);
   if (!r) {
-    const upcoming = rules.filter((x) => Number(x.validFrom.slice(0, 4)) > year).sort((a, b) => a.validFrom.localeCompare(b.validFrom))[0];
-    return notComputable("na", upcoming ? `Resultatkravet gäller från ${upcoming.validFrom.slice(0, 4)}` : `Inget resultatkrav gäller för ${year}`);
+    const upcoming = rules
+      .filter((x) => Number(x.validFrom.slice(0, 4)) > year)
+      .sort((a, b) => a.validFrom.localeCompare(b.validFrom))[0];
+    return notComputable(
+      "na",
+      upcoming
+        ? `Resultatkravet gäller från ${upcoming.validFrom.slice(0, 4)}`
+        : `Inget resultatkrav gäller för ${year}`,
+    );
   }
   if (year < r.startYear) return notComputable("na", `Resultatkravet gäller från ${r.startYear}`);
   const raw = r.start + (year - r.startYear) * r.step;
@@ -130,7 +160,11 @@ export function resultGap(result: NumberInput, revenue: NumberInput, requiredMar
 }
 
 /** Equity carried forward: UB = IB + result + other changes (other may be missing = 0). */
-export function equityCarryForward(opening: NumberInput, result: NumberInput, other: NumberInput = 0): Computed {
+export function equityCarryForward(
+  opening: NumberInput,
+  result: NumberInput,
+  other: NumberInput = 0,
+): Computed {
   const o = requireNumber(opening, "Eget kapital IB");
   if (!o.ok) return o;
   const r = requireNumber(result, "Resultatet");
@@ -180,8 +214,17 @@ export function carryForward(
       const req = requiredMargin.ok ? requiredResult(y.revenue, requiredMargin.value) : requiredMargin;
       const gap = req.ok && requiredMargin.ok ? resultGap(y.result, y.revenue, requiredMargin.value) : req;
       equity = equity.ok ? equityCarryForward(equity.value, y.result) : equity;
-      cumulative = cumulative.ok && gap.ok ? finite(cumulative.value + gap.value) : cumulative.ok ? gap : cumulative;
-      return { year: y.year, requiredMargin, margin, requiredResult: req, gap, equityClosing: equity, cumulativeGap: cumulative };
+      cumulative =
+        cumulative.ok && gap.ok ? finite(cumulative.value + gap.value) : cumulative.ok ? gap : cumulative;
+      return {
+        year: y.year,
+        requiredMargin,
+        margin,
+        requiredResult: req,
+        gap,
+        equityClosing: equity,
+        cumulativeGap: cumulative,
+      };
     });
 }
 
@@ -254,7 +297,11 @@ function num(values: Submission["values"], key: string): number | null {
  * Compute the metrics of a read submission: volumes over the reporting period, productivity,
  * cost per unit, rörelsemarginal, the result requirement for the year and the gap in kronor.
  */
-export function computeMetrics(submission: Submission, template: TemplateDefinition, options: MetricsOptions = {}): Metrics {
+export function computeMetrics(
+  submission: Submission,
+  template: TemplateDefinition,
+  options: MetricsOptions = {},
+): Metrics {
   const rule = options.rule ?? OSTERAKER_RESULT_RULE;
   const r = template.roles;
   const input: Record<string, SnapshotValue> = {};
@@ -268,7 +315,11 @@ export function computeMetrics(submission: Submission, template: TemplateDefinit
     const v = key in cells ? cells[key] : input[key];
     return typeof v === "number" && Number.isFinite(v) ? v : null;
   };
-  const labelOf = (key: string) => template.fields.find((f) => f.key === key)?.label ?? template.computed.find((c) => c.key === key)?.label ?? template.series.find((s) => s.key === key)?.label ?? key;
+  const labelOf = (key: string) =>
+    template.fields.find((f) => f.key === key)?.label ??
+    template.computed.find((c) => c.key === key)?.label ??
+    template.series.find((s) => s.key === key)?.label ??
+    key;
   const need = (key: string): Computed => {
     const v = cellNum(key);
     return v === null ? notComputable("na", `${labelOf(key)} saknas`) : ok(v);
@@ -277,20 +328,41 @@ export function computeMetrics(submission: Submission, template: TemplateDefinit
   const revenue = requireNumber(num(submission.values, r.revenue), "Intäkterna");
   const costs = need(r.costsTotal);
   const depreciation = num(submission.values, r.depreciation);
-  const result = revenue.ok && costs.ok ? operatingResult(revenue.value, costs.value, depreciation) : revenue.ok ? costs : revenue;
+  const result =
+    revenue.ok && costs.ok
+      ? operatingResult(revenue.value, costs.value, depreciation)
+      : revenue.ok
+        ? costs
+        : revenue;
   const margin = result.ok ? operatingMargin(result.value, revenue.ok ? revenue.value : null) : result;
-  const requiredMargin = submission.year === null ? notComputable("na", "Rapportåret saknas") : resultRequirement(submission.year, rule);
-  const reqResult = requiredMargin.ok ? requiredResult(revenue.ok ? revenue.value : null, requiredMargin.value) : requiredMargin;
-  const gap = reqResult.ok && result.ok ? finite(result.value - reqResult.value) : !reqResult.ok ? reqResult : result;
+  const requiredMargin =
+    submission.year === null
+      ? notComputable("na", "Rapportåret saknas")
+      : resultRequirement(submission.year, rule);
+  const reqResult = requiredMargin.ok
+    ? requiredResult(revenue.ok ? revenue.value : null, requiredMargin.value)
+    : requiredMargin;
+  const gap =
+    reqResult.ok && result.ok ? finite(result.value - reqResult.value) : !reqResult.ok ? reqResult : result;
   const failed = !margin.ok ? margin : !requiredMargin.ok ? requiredMargin : undefined;
   const meets: Computed<boolean> =
     margin.ok && requiredMargin.ok
       ? ok(margin.value >= requiredMargin.value - 1e-12)
-      : notComputable<boolean>(failed && !failed.ok ? failed.kind : "na", failed && !failed.ok ? failed.reason : "");
+      : notComputable<boolean>(
+          failed && !failed.ok ? failed.kind : "na",
+          failed && !failed.ok ? failed.reason : "",
+        );
   const staffTotal = need(r.staffTotal);
-  const equity = result.ok ? equityCarryForward(num(submission.values, r.equityOpening), result.value, num(submission.values, r.equityOther)) : result;
+  const equity = result.ok
+    ? equityCarryForward(
+        num(submission.values, r.equityOpening),
+        result.value,
+        num(submission.values, r.equityOther),
+      )
+    : result;
 
-  const applies = (x: { appliesTo?: AreaCode[] }) => !x.appliesTo || (submission.area !== null && x.appliesTo.includes(submission.area));
+  const applies = (x: { appliesTo?: AreaCode[] }) =>
+    !x.appliesTo || (submission.area !== null && x.appliesTo.includes(submission.area));
   const volumes: Record<string, Computed> = {};
   for (const s of template.series) if (applies(s)) volumes[s.key] = need(s.totalKey);
 
@@ -357,4 +429,3 @@ export function computeMetrics(submission: Submission, template: TemplateDefinit
 export function metricValue(metrics: Metrics, id: string): Computed {
   return metrics.values[id] ?? notComputable("na", `Okänt nyckeltal: ${id}`);
 }
-

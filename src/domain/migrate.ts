@@ -42,8 +42,13 @@ export function migrateSnapshot(
 ): SnapshotMigration {
   const stamp = readStamp(snapshot, to);
   if (!stamp) throw new Error("Arbetsboken saknar mallens stämpel; den kan inte uppgraderas automatiskt");
-  const from = registry.find((t) => t.id === stamp.id && t.version === stamp.version) ?? getTemplate(stamp.id, stamp.version);
-  if (!from) throw new Error(`Mallversionen ${stamp.id}@${stamp.version} är okänd; den kan inte uppgraderas till ${templateStamp(to)}`);
+  const from =
+    registry.find((t) => t.id === stamp.id && t.version === stamp.version) ??
+    getTemplate(stamp.id, stamp.version);
+  if (!from)
+    throw new Error(
+      `Mallversionen ${stamp.id}@${stamp.version} är okänd; den kan inte uppgraderas till ${templateStamp(to)}`,
+    );
   const result = migrateSubmission(rawFieldValues(snapshot, from), from, to);
   return { ...result, snapshot: snapshotFromValues(to, result.values) };
 }

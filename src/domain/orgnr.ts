@@ -6,8 +6,7 @@
 
 /** Result of {@link parseOrgNumber}. */
 export type OrgNumberResult =
-  | { ok: true; value: string }
-  | { ok: false; reason: string; personnummerLike: boolean };
+  { ok: true; value: string } | { ok: false; reason: string; personnummerLike: boolean };
 
 /** Luhn check digit for a string of digits (the "10 - (sum mod 10)" rule). */
 export function luhnCheckDigit(digits: string): number {
@@ -52,7 +51,11 @@ export function parseOrgNumber(input: string | number): OrgNumberResult {
     return personnummerRejection();
   }
   if (century !== undefined && century !== "16") {
-    return { ok: false, reason: "Ett tolvsiffrigt organisationsnummer ska börja med 16", personnummerLike: false };
+    return {
+      ok: false,
+      reason: "Ett tolvsiffrigt organisationsnummer ska börja med 16",
+      personnummerLike: false,
+    };
   }
   if (Number(ten.slice(2, 4)) < 20) {
     if (looksLikePersonnummer(ten)) return personnummerRejection();

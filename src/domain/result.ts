@@ -4,8 +4,7 @@
  * "div0" -> #DIV/0!, "value" -> #VALUE!, "na" -> #N/A.
  */
 export type Computed<T = number> =
-  | { ok: true; value: T }
-  | { ok: false; kind: NotComputableKind; reason: string };
+  { ok: true; value: T } | { ok: false; kind: NotComputableKind; reason: string };
 
 /** Why a value could not be computed. */
 export type NotComputableKind = "div0" | "value" | "na";

@@ -250,7 +250,8 @@ export function isoDateToSerial(iso: string): number | undefined {
   const d = Number(m[3]);
   const ms = Date.UTC(y, mo - 1, d);
   const back = new Date(ms);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return undefined;
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d)
+    return undefined;
   const serial = Math.round((ms - Date.UTC(1899, 11, 30)) / 86_400_000);
   return serial >= 1 ? serial : undefined;
 }

@@ -37,7 +37,10 @@ describe("formatNumber", () => {
   it("agrees with Intl sv-SE", () => {
     fc.assert(
       fc.property(fc.double({ min: -1e12, max: 1e12, noNaN: true }), (x) => {
-        const intl = new Intl.NumberFormat("sv-SE", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(x);
+        const intl = new Intl.NumberFormat("sv-SE", {
+          minimumFractionDigits: 2,
+          maximumFractionDigits: 2,
+        }).format(x);
         const ours = formatNumber(x, { decimals: 2 });
         // Intl may differ on -0 rounding ("−0,00"); compare numeric meaning instead where that happens.
         if (Math.abs(x) >= 0.005) expect(ours).toBe(intl);
@@ -65,12 +68,23 @@ describe("parseSwedishNumber", () => {
   ])("parses %j", (text, value) => {
     expect(parseSwedishNumber(text)).toBeCloseTo(value, 10);
   });
-  it.each(["", "abc", "1 23", "12,", "1,2,3", "5 tkr", "12 mnkr", "1,5.2", "--1", "1e5", "NaN", "Infinity", "12 345,6,7"])(
-    "rejects %j",
-    (text) => {
-      expect(parseSwedishNumber(text)).toBeNull();
-    },
-  );
+  it.each([
+    "",
+    "abc",
+    "1 23",
+    "12,",
+    "1,2,3",
+    "5 tkr",
+    "12 mnkr",
+    "1,5.2",
+    "--1",
+    "1e5",
+    "NaN",
+    "Infinity",
+    "12 345,6,7",
+  ])("rejects %j", (text) => {
+    expect(parseSwedishNumber(text)).toBeNull();
+  });
   it("reports percent and kr", () => {
     expect(parseSwedishNumberDetailed("12,5 %")).toEqual({ value: 12.5, percent: true, kr: false });
     expect(parseSwedishNumberDetailed("12 kr")).toEqual({ value: 12, percent: false, kr: true });

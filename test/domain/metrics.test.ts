@@ -48,13 +48,24 @@ describe("primitives", () => {
     expect(operatingResult(100, 50)).toEqual({ ok: true, value: 50 });
     expect(operatingResult(100, null)).toMatchObject({ ok: false, kind: "na" });
     expect(value(operatingMargin(860_000, 26_760_000))).toBeCloseTo(0.0321375, 6);
-    expect(operatingMargin(100, 0)).toMatchObject({ ok: false, kind: "div0", reason: expect.stringMatching(/Intäkterna/) });
+    expect(operatingMargin(100, 0)).toMatchObject({
+      ok: false,
+      kind: "div0",
+      reason: expect.stringMatching(/Intäkterna/),
+    });
   });
   it("never returns NaN or Infinity", () => {
     const n = fc.oneof(fc.double(), fc.constant(null), fc.constant(undefined));
     fc.assert(
       fc.property(n, n, n, (a, b, c) => {
-        for (const r of [productivity(a, b), costPerUnit(a, b), operatingMargin(a, b), operatingResult(a, b, c), equityCarryForward(a, b, c), resultGap(a, b, c)]) {
+        for (const r of [
+          productivity(a, b),
+          costPerUnit(a, b),
+          operatingMargin(a, b),
+          operatingResult(a, b, c),
+          equityCarryForward(a, b, c),
+          resultGap(a, b, c),
+        ]) {
           if (r.ok) expect(Number.isFinite(r.value)).toBe(true);
           else expect(r.reason.length).toBeGreaterThan(0);
         }
@@ -71,22 +82,41 @@ describe("result requirement (Österåker ramp)", () => {
     expect(resultRequirement(2030, OSTERAKER_RESULT_RULE)).toEqual({ ok: true, value: 0.03 });
   });
   it("is not computable before the ramp starts", () => {
-    expect(resultRequirement(2018, OSTERAKER_RESULT_RULE)).toMatchObject({ ok: false, kind: "na", reason: expect.stringMatching(/2019/) });
+    expect(resultRequirement(2018, OSTERAKER_RESULT_RULE)).toMatchObject({
+      ok: false,
+      kind: "na",
+      reason: expect.stringMatching(/2019/),
+    });
     expect(resultRequirement(2020.5, OSTERAKER_RESULT_RULE)).toMatchObject({ ok: false, kind: "value" });
   });
   it("uses the rule in effect for the year", () => {
-    const later: ResultRequirementRule = { id: "ny-2024", validFrom: "2024-01-01", startYear: 2024, start: 0.02, step: 0.005, cap: 0.04 };
+    const later: ResultRequirementRule = {
+      id: "ny-2024",
+      validFrom: "2024-01-01",
+      startYear: 2024,
+      start: 0.02,
+      step: 0.005,
+      cap: 0.04,
+    };
     const old: ResultRequirementRule = { ...OSTERAKER_RESULT_RULE, validTo: "2023-12-31" };
     expect(value(resultRequirement(2022, [old, later]))).toBe(0.03);
     expect(value(resultRequirement(2024, [old, later]))).toBe(0.02);
     expect(value(resultRequirement(2026, [old, later]))).toBe(0.03);
     expect(value(resultRequirement(2040, [old, later]))).toBe(0.04);
-    expect(resultRequirement(2018, [later])).toMatchObject({ ok: false, reason: "Resultatkravet gäller från 2024" });
-    expect(resultRequirement(2025, [old])).toMatchObject({ ok: false, reason: "Inget resultatkrav gäller för 2025" });
+    expect(resultRequirement(2018, [later])).toMatchObject({
+      ok: false,
+      reason: "Resultatkravet gäller från 2024",
+    });
+    expect(resultRequirement(2025, [old])).toMatchObject({
+      ok: false,
+      reason: "Inget resultatkrav gäller för 2025",
+    });
   });
   it("validates rules", () => {
     expect(ResultRequirementRuleSchema.safeParse(OSTERAKER_RESULT_RULE).success).toBe(true);
-    expect(ResultRequirementRuleSchema.safeParse({ ...OSTERAKER_RESULT_RULE, validTo: "2018-01-01" }).success).toBe(false);
+    expect(
+      ResultRequirementRuleSchema.safeParse({ ...OSTERAKER_RESULT_RULE, validTo: "2018-01-01" }).success,
+    ).toBe(false);
   });
   it("is monotone and capped for any rising ramp", () => {
     const rule = fc.record({
@@ -127,14 +157,19 @@ describe("result requirement (Österåker ramp)", () => {
     expect(rows[2].gap).toMatchObject({ ok: false, kind: "na" });
   });
   it("describes the requirement in Swedish", () => {
-    expect(describeRequirement({ ok: true, value: 0.032 }, { ok: true, value: 0.03 })).toBe("Rörelsemarginal 3,2\u00a0% mot krav 3,0\u00a0%: uppfyllt");
+    expect(describeRequirement({ ok: true, value: 0.032 }, { ok: true, value: 0.03 })).toBe(
+      "Rörelsemarginal 3,2\u00a0% mot krav 3,0\u00a0%: uppfyllt",
+    );
     expect(describeRequirement({ ok: true, value: 0.02 }, { ok: true, value: 0.03 })).toMatch(/ej uppfyllt/);
   });
 });
 
 describe("computeMetrics", () => {
   const read = (area: (typeof AREA_CODES)[number], patch = {}) =>
-    readSubmission(snapshotFromValues(TEMPLATE_V1, { ...exampleSubmission(area, TEMPLATE_V1), ...patch }), TEMPLATE_V1);
+    readSubmission(
+      snapshotFromValues(TEMPLATE_V1, { ...exampleSubmission(area, TEMPLATE_V1), ...patch }),
+      TEMPLATE_V1,
+    );
   it("computes primärvård metrics from the example", () => {
     const m = computeMetrics(read("primarvard"), TEMPLATE_V1);
     expect(value(m.operatingResult)).toBe(860_000);
@@ -153,13 +188,23 @@ describe("computeMetrics", () => {
     expect(value(metricValue(m, "volym.ht_beviljade"))).toBe(43_200);
   });
   it("uses only months within the reporting period", () => {
-    const m = computeMetrics(read("hemtjanst", { "uppgifter.periodicitet": "Kvartal", "uppgifter.period": 1 }), TEMPLATE_V1);
+    const m = computeMetrics(
+      read("hemtjanst", { "uppgifter.periodicitet": "Kvartal", "uppgifter.period": 1 }),
+      TEMPLATE_V1,
+    );
     expect(value(metricValue(m, "volym.ht_beviljade"))).toBe(3 * 3600);
   });
   it("says why a metric cannot be computed", () => {
-    const m = computeMetrics(read("primarvard", { "resurser.lakare": 0, "ekonomi.intakter": null }), TEMPLATE_V1);
+    const m = computeMetrics(
+      read("primarvard", { "resurser.lakare": 0, "ekonomi.intakter": null }),
+      TEMPLATE_V1,
+    );
     expect(metricValue(m, "pv_listade_per_lakare")).toMatchObject({ ok: false, kind: "div0" });
-    expect(m.operatingMargin).toMatchObject({ ok: false, kind: "na", reason: expect.stringMatching(/Intäkterna saknas/) });
+    expect(m.operatingMargin).toMatchObject({
+      ok: false,
+      kind: "na",
+      reason: expect.stringMatching(/Intäkterna saknas/),
+    });
     expect(m.meetsRequirement.ok).toBe(false);
     const noYear = computeMetrics(read("primarvard", { "uppgifter.ar": null }), TEMPLATE_V1);
     expect(noYear.requiredMargin).toMatchObject({ ok: false, reason: "Rapportåret saknas" });
@@ -172,7 +217,8 @@ describe("computeMetrics", () => {
   it("never yields NaN/Infinity for any area", () => {
     for (const area of AREA_CODES) {
       const m = computeMetrics(read(area), TEMPLATE_V1);
-      for (const [id, v] of Object.entries(m.values)) if (v.ok) expect(Number.isFinite(v.value), id).toBe(true);
+      for (const [id, v] of Object.entries(m.values))
+        if (v.ok) expect(Number.isFinite(v.value), id).toBe(true);
     }
   });
 });

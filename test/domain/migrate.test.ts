@@ -26,11 +26,19 @@ describe("migrateSnapshot v1.0.0 -> v1.1.0", () => {
     expect(getCell(m.snapshot, added.sheet, added.labelCell)).toBe(added.label);
   });
   it("keeps bad values as they were (validation still reports them)", () => {
-    const snap = snapshotFromValues(TEMPLATE_V1, { ...v1, "resurser.ledning": "tre", "avvikelser.synpunkter": { kind: "error", code: "#REF!" } });
+    const snap = snapshotFromValues(TEMPLATE_V1, {
+      ...v1,
+      "resurser.ledning": "tre",
+      "avvikelser.synpunkter": { kind: "error", code: "#REF!" },
+    });
     const m = migrateSnapshot(snap, TEMPLATE_V1_1);
     expect(m.values["resurser.ledning"]).toBe("tre");
     expect(m.values["avvikelser.synpunkter"]).toBe("#REF!");
-    expect(validateSubmission(m.snapshot, TEMPLATE_V1_1).map((f) => f.code).sort()).toEqual(["CELL_ERROR", "NOT_A_NUMBER"]);
+    expect(
+      validateSubmission(m.snapshot, TEMPLATE_V1_1)
+        .map((f) => f.code)
+        .sort(),
+    ).toEqual(["CELL_ERROR", "NOT_A_NUMBER"]);
   });
   it("reads values from rows that were moved", () => {
     const snap = snapshotFromValues(TEMPLATE_V1, v1);
@@ -40,7 +48,9 @@ describe("migrateSnapshot v1.0.0 -> v1.1.0", () => {
     expect(validateSubmission(m.snapshot, TEMPLATE_V1_1)).toEqual([]);
   });
   it("refuses workbooks without a stamp or with an unknown version", () => {
-    expect(() => migrateSnapshot(snapshotFromValues(TEMPLATE_V1, v1, { omitStamp: true }))).toThrow(/stämpel/);
+    expect(() => migrateSnapshot(snapshotFromValues(TEMPLATE_V1, v1, { omitStamp: true }))).toThrow(
+      /stämpel/,
+    );
     const s = snapshotFromValues(TEMPLATE_V1, v1);
     s.definedNames = { UPPF_MALL: '="uppf-mall@0.9.0"' };
     s.sheets = s.sheets.filter((x) => x.name !== "_uppf_meta");

@@ -1,11 +1,20 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { isPersonnummerLike, isValidOrgNumber, luhnCheckDigit, orgNumberGroup, parseOrgNumber } from "../../src/domain";
+import {
+  isPersonnummerLike,
+  isValidOrgNumber,
+  luhnCheckDigit,
+  orgNumberGroup,
+  parseOrgNumber,
+} from "../../src/domain";
 
 describe("organisationsnummer", () => {
-  it.each(["212000-0142", "212000-1355", "556036-0793", "2120000142", "16212000-0142", " 556036-0793 "])("accepts %j", (v) => {
-    expect(isValidOrgNumber(v)).toBe(true);
-  });
+  it.each(["212000-0142", "212000-1355", "556036-0793", "2120000142", "16212000-0142", " 556036-0793 "])(
+    "accepts %j",
+    (v) => {
+      expect(isValidOrgNumber(v)).toBe(true);
+    },
+  );
   it("normalises", () => {
     expect(parseOrgNumber("2120000142")).toEqual({ ok: true, value: "212000-0142" });
     expect(parseOrgNumber(5560360793)).toEqual({ ok: true, value: "556036-0793" });
@@ -35,11 +44,17 @@ describe("organisationsnummer", () => {
   });
   it("accepts exactly the numbers whose last digit is the Luhn digit (digits 3–4 ≥ 20)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 99 }), fc.integer({ min: 20, max: 99 }), fc.integer({ min: 0, max: 99999 }), fc.integer({ min: 0, max: 9 }), (a, b, c, last) => {
-        const nine = `${String(a).padStart(2, "0")}${b}${String(c).padStart(5, "0")}`;
-        const ok = luhnCheckDigit(nine) === last;
-        expect(isValidOrgNumber(`${nine.slice(0, 6)}-${nine.slice(6)}${last}`)).toBe(ok);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 99 }),
+        fc.integer({ min: 20, max: 99 }),
+        fc.integer({ min: 0, max: 99999 }),
+        fc.integer({ min: 0, max: 9 }),
+        (a, b, c, last) => {
+          const nine = `${String(a).padStart(2, "0")}${b}${String(c).padStart(5, "0")}`;
+          const ok = luhnCheckDigit(nine) === last;
+          expect(isValidOrgNumber(`${nine.slice(0, 6)}-${nine.slice(6)}${last}`)).toBe(ok);
+        },
+      ),
     );
   });
 });

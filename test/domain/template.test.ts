@@ -28,7 +28,14 @@ describe("template v1 definition", () => {
     expect(TemplateDefinitionSchema.safeParse(TEMPLATE_V1_1).success).toBe(true);
   });
   it("has the six sheets in order and a very hidden meta sheet name", () => {
-    expect(t.sheets.map((s) => s.name)).toEqual(["Uppgifter", "Volymer", "Resurser", "Ekonomi", "Kvalitet", "Synpunkter och avvikelser"]);
+    expect(t.sheets.map((s) => s.name)).toEqual([
+      "Uppgifter",
+      "Volymer",
+      "Resurser",
+      "Ekonomi",
+      "Kvalitet",
+      "Synpunkter och avvikelser",
+    ]);
     expect(t.stamp).toMatchObject({ definedName: "UPPF_MALL", metaSheet: "_uppf_meta" });
   });
   it("gives every input and computed cell a unique address and unique key", () => {
@@ -50,7 +57,9 @@ describe("template v1 definition", () => {
   it("puts monthly volumes in twelve columns C..N with the aggregate in O", () => {
     for (const s of t.series) {
       const cells = s.monthKeys.map((k) => [...t.fields, ...t.computed].find((x) => x.key === k)!.cell);
-      expect(cells).toEqual(["C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N"].map((c) => `${c}${s.row}`));
+      expect(cells).toEqual(
+        ["C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N"].map((c) => `${c}${s.row}`),
+      );
       expect(t.computed.find((c) => c.key === s.totalKey)!.cell).toBe(`O${s.row}`);
     }
   });
@@ -58,12 +67,14 @@ describe("template v1 definition", () => {
     const keys = new Set([...t.fields, ...t.computed].map((x) => x.key));
     for (const c of t.computed) {
       const e = c.expr;
-      const refs = e.op === "linear" ? e.terms.map((x) => x.key) : e.op === "ratio" ? [e.num, ...e.den] : e.of;
+      const refs =
+        e.op === "linear" ? e.terms.map((x) => x.key) : e.op === "ratio" ? [e.num, ...e.den] : e.of;
       for (const r of refs) expect(keys.has(r), `${c.key} -> ${r}`).toBe(true);
     }
     for (const f of t.fields.filter((x) => x.type === "code")) expect(t.codeLists[f.codeList!]).toBeDefined();
     for (const k of Object.values(t.roles)) expect(keys.has(k), k).toBe(true);
-    for (const chk of t.checks) for (const k of [chk.target, ...chk.terms.map((x) => x.key)]) expect(keys.has(k)).toBe(true);
+    for (const chk of t.checks)
+      for (const k of [chk.target, ...chk.terms.map((x) => x.key)]) expect(keys.has(k)).toBe(true);
   });
   it("has the formulas the generator writes", () => {
     const f = (k: string) => t.computed.find((c) => c.key === k)!.formula;
@@ -75,8 +86,21 @@ describe("template v1 definition", () => {
     expect(f("nyckeltal.pv_listade_per_lakare")).toMatch(/Volymer!O\d+/);
   });
   it("quotes sheet names with spaces in cross-sheet formulas", () => {
-    const loc = (k: string) => (k === "x" ? { sheet: "Synpunkter och avvikelser", cell: "C5" } : { sheet: "Ekonomi", cell: "C6" });
-    expect(formulaFor({ op: "linear", terms: [{ key: "x", coef: 1 }, { key: "y", coef: -2 }] }, loc, "Ekonomi")).toBe("='Synpunkter och avvikelser'!C5-2*C6");
+    const loc = (k: string) =>
+      k === "x" ? { sheet: "Synpunkter och avvikelser", cell: "C5" } : { sheet: "Ekonomi", cell: "C6" };
+    expect(
+      formulaFor(
+        {
+          op: "linear",
+          terms: [
+            { key: "x", coef: 1 },
+            { key: "y", coef: -2 },
+          ],
+        },
+        loc,
+        "Ekonomi",
+      ),
+    ).toBe("='Synpunkter och avvikelser'!C5-2*C6");
   });
   it("applies volume rows and staff categories by verksamhetsområde", () => {
     const pv = fieldsForArea(t, "primarvard").map((f) => f.key);
@@ -102,14 +126,41 @@ describe("evaluateExpr mirrors Excel", () => {
   it("SUM ignores text and blanks; arithmetic treats text as #VALUE!", () => {
     expect(evaluateExpr({ op: "sum", of: ["a", "b", "c"] }, read({ a: 1, b: "x", c: null }))).toBe(1);
     expect(evaluateExpr({ op: "sum", of: ["a"], blankIfEmpty: true }, read({}))).toBe("");
-    expect(evaluateExpr({ op: "linear", terms: [{ key: "a", coef: 1 }, { key: "b", coef: -1 }] }, read({ a: 5, b: "x" }))).toEqual({ kind: "error", code: "#VALUE!" });
-    expect(evaluateExpr({ op: "linear", terms: [{ key: "a", coef: 1 }, { key: "b", coef: -1 }] }, read({ a: 5 }))).toBe(5);
+    expect(
+      evaluateExpr(
+        {
+          op: "linear",
+          terms: [
+            { key: "a", coef: 1 },
+            { key: "b", coef: -1 },
+          ],
+        },
+        read({ a: 5, b: "x" }),
+      ),
+    ).toEqual({ kind: "error", code: "#VALUE!" });
+    expect(
+      evaluateExpr(
+        {
+          op: "linear",
+          terms: [
+            { key: "a", coef: 1 },
+            { key: "b", coef: -1 },
+          ],
+        },
+        read({ a: 5 }),
+      ),
+    ).toBe(5);
   });
   it("ratio is blank on a zero denominator or missing numerator, errors propagate", () => {
     expect(evaluateExpr({ op: "ratio", num: "a", den: ["b"] }, read({ a: 5, b: 0 }))).toBe("");
     expect(evaluateExpr({ op: "ratio", num: "a", den: ["b"] }, read({ b: 2 }))).toBe("");
     expect(evaluateExpr({ op: "ratio", num: "a", den: ["b", "c"] }, read({ a: 6, b: 1, c: 2 }))).toBe(2);
-    expect(evaluateExpr({ op: "ratio", num: "a", den: ["b"] }, read({ a: { kind: "error", code: "#REF!" }, b: 2 }))).toEqual({ kind: "error", code: "#REF!" });
+    expect(
+      evaluateExpr(
+        { op: "ratio", num: "a", den: ["b"] },
+        read({ a: { kind: "error", code: "#REF!" }, b: 2 }),
+      ),
+    ).toEqual({ kind: "error", code: "#REF!" });
     expect(evaluateExpr({ op: "average", of: ["a", "b"] }, read({ a: 2, b: null }))).toBe(2);
     expect(evaluateExpr({ op: "average", of: ["a", "b"] }, read({}))).toBe("");
   });
@@ -118,7 +169,8 @@ describe("evaluateExpr mirrors Excel", () => {
 describe("example submissions (reference figures)", () => {
   it("exists for every area and only uses template keys", () => {
     const keys = new Set(t.fields.map((f) => f.key));
-    for (const a of AREA_CODES) for (const k of Object.keys(exampleSubmission(a, t))) expect(keys.has(k), k).toBe(true);
+    for (const a of AREA_CODES)
+      for (const k of Object.keys(exampleSubmission(a, t))) expect(keys.has(k), k).toBe(true);
   });
   it("hemtjänst costs 472 kr per granted hour (KPB 2016)", () => {
     const c = computeCells(t, exampleSubmission("hemtjanst", t));

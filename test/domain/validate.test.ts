@@ -17,7 +17,8 @@ import {
 
 const t = TEMPLATE_V1;
 const pv = () => exampleSubmission("primarvard", t);
-const run = (values: Record<string, SnapshotValue>, opts = {}) => validateSubmission(snapshotFromValues(t, values), t, opts);
+const run = (values: Record<string, SnapshotValue>, opts = {}) =>
+  validateSubmission(snapshotFromValues(t, values), t, opts);
 const codes = (fs: Finding[]) => fs.map((f) => f.code);
 const only = (fs: Finding[], code: string) => fs.filter((f) => f.code === code);
 
@@ -47,7 +48,10 @@ describe("template integrity", () => {
     const fs = validateSubmission(snapshotFromValues(t, pv(), { omitStamp: true }), t);
     expect(codes(fs)).toEqual(["TEMPLATE_STAMP_MISSING"]);
     expect(fs[0].severity).toBe("error");
-    expect(validateSubmission(snapshotFromValues(t, pv(), { omitStamp: true }), t, { requireStamp: false })[0].severity).toBe("warning");
+    expect(
+      validateSubmission(snapshotFromValues(t, pv(), { omitStamp: true }), t, { requireStamp: false })[0]
+        .severity,
+    ).toBe("warning");
   });
   it("reports a wrong template id and an unknown version", () => {
     const s = snapshotFromValues(t, pv());
@@ -108,7 +112,11 @@ describe("template integrity", () => {
     sheet.rows[4][0] = "Något annat";
     const fs = validateSubmission(s, t);
     expect(only(fs, "LABEL_CHANGED")).toHaveLength(1);
-    expect(only(fs, "LABEL_CHANGED")[0]).toMatchObject({ cell: "A5", expected: "Synpunkter", actual: "Något annat" });
+    expect(only(fs, "LABEL_CHANGED")[0]).toMatchObject({
+      cell: "A5",
+      expected: "Synpunkter",
+      actual: "Något annat",
+    });
   });
 });
 
@@ -118,7 +126,13 @@ describe("types", () => {
     v["ekonomi.kostnad_lokaler"] = "2\u00a0100\u00a0000";
     const fs = run(v);
     expect(codes(fs)).toEqual(["NUMBER_AS_TEXT"]);
-    expect(fs[0]).toMatchObject({ sheet: "Ekonomi", cell: "C7", field: "ekonomi.kostnad_lokaler", parsed: 2_100_000, severity: "warning" });
+    expect(fs[0]).toMatchObject({
+      sheet: "Ekonomi",
+      cell: "C7",
+      field: "ekonomi.kostnad_lokaler",
+      parsed: 2_100_000,
+      severity: "warning",
+    });
     expect(verdict(fs)).toBe("GODKÄND MED VARNINGAR");
     expect(readSubmission(snapshotFromValues(t, v), t).values["ekonomi.kostnad_lokaler"]).toBe(2_100_000);
   });
@@ -268,14 +282,21 @@ describe("cross-field rules", () => {
     const v = pv();
     const fs = run({ ...v, "resurser.total": 30 });
     expect(codes(fs)).toEqual(["CROSS_SUM"]);
-    expect(fs[0]).toMatchObject({ sheet: "Resurser", cell: "C18", expected: expect.closeTo(24.7, 9), actual: 30 });
+    expect(fs[0]).toMatchObject({
+      sheet: "Resurser",
+      cell: "C18",
+      expected: expect.closeTo(24.7, 9),
+      actual: 30,
+    });
     expect(fs[0].delta).toBeCloseTo(5.3, 9);
   });
   it("checks rörelseresultat = intäkter − kostnader − avskrivningar with 1 kr tolerance", () => {
     const v = pv();
     expect(run({ ...v, "ekonomi.rorelseresultat": 860_000.9 })).toEqual([]);
     const fs = run({ ...v, "ekonomi.rorelseresultat": 900_000 });
-    expect(fs.map((f) => [f.code, f.cell, f.expected, f.actual, f.delta])).toEqual([["CROSS_RESULT", "C11", 860_000, 900_000, 40_000]]);
+    expect(fs.map((f) => [f.code, f.cell, f.expected, f.actual, f.delta])).toEqual([
+      ["CROSS_RESULT", "C11", 860_000, 900_000, 40_000],
+    ]);
     expect(fs[0].message).toMatch(/intäkter − kostnader − avskrivningar/);
   });
   it("checks EK UB = IB + resultat + övrigt and does not pile on when the result is broken", () => {
@@ -323,7 +344,11 @@ describe("cross-period and plausibility", () => {
     v["resurser.lakare"] = 2;
     const fs = run(v);
     expect(codes(fs)).toEqual(["PLAUSIBILITY"]);
-    expect(fs[0]).toMatchObject({ sheet: "Resurser", field: "nyckeltal.pv_listade_per_lakare", expected: 3000 });
+    expect(fs[0]).toMatchObject({
+      sheet: "Resurser",
+      field: "nyckeltal.pv_listade_per_lakare",
+      expected: 3000,
+    });
     expect(fs[0].message).toMatch(/1 950/);
     expect(run(v, { plausibility: false })).toEqual([]);
   });
@@ -333,7 +358,10 @@ describe("cross-period and plausibility", () => {
     v["ekonomi.intakter"] = 60_000_000;
     v["ekonomi.ek_ub"] = null;
     const fs = run(v);
-    expect(only(fs, "PLAUSIBILITY")[0]).toMatchObject({ field: "ekonomi.ht_kostnad_per_beviljad_timme", expected: 900 });
+    expect(only(fs, "PLAUSIBILITY")[0]).toMatchObject({
+      field: "ekonomi.ht_kostnad_per_beviljad_timme",
+      expected: 900,
+    });
   });
 });
 
@@ -347,7 +375,8 @@ describe("well-formed findings", () => {
       expect(f.message.length).toBeGreaterThan(5);
       expect(f.cell === null || /^[A-Z]{1,3}[1-9]\d*$/.test(f.cell)).toBe(true);
       expect(f.delta === null || Number.isFinite(f.delta)).toBe(true);
-      for (const v of [f.expected, f.actual]) expect(v === null || ["string", "number", "boolean"].includes(typeof v)).toBe(true);
+      for (const v of [f.expected, f.actual])
+        expect(v === null || ["string", "number", "boolean"].includes(typeof v)).toBe(true);
       expect(f.message).not.toMatch(/NaN|Infinity|undefined|\[object/);
     }
     const keys = fs.map((f) => `${f.code}|${f.sheet}|${f.cell}|${f.field}`);
@@ -358,31 +387,61 @@ describe("well-formed findings", () => {
     fc.double({ noNaN: false }),
     fc.integer({ min: -1e6, max: 1e6 }),
     fc.string({ maxLength: 12 }),
-    fc.constantFrom("1 234,5", "12 %", "#REF!", "Ja", "Primärvård", "Kvartal", "2026-01-20", "556036-0793", "811218-9876"),
+    fc.constantFrom(
+      "1 234,5",
+      "12 %",
+      "#REF!",
+      "Ja",
+      "Primärvård",
+      "Kvartal",
+      "2026-01-20",
+      "556036-0793",
+      "811218-9876",
+    ),
     fc.boolean(),
     fc.constantFrom("#DIV/0!", "#N/A", "#VALUE!").map((code) => ({ kind: "error" as const, code })),
   );
   it("never throws on arbitrary grids and returns well-formed findings", () => {
     const grid = fc.array(fc.array(cellValue, { maxLength: 16 }), { maxLength: 40 });
-    const names = fc.constantFrom("Uppgifter", "Volymer", "Resurser", "Ekonomi", "Kvalitet", "Synpunkter och avvikelser", "_uppf_meta", "Blad1");
+    const names = fc.constantFrom(
+      "Uppgifter",
+      "Volymer",
+      "Resurser",
+      "Ekonomi",
+      "Kvalitet",
+      "Synpunkter och avvikelser",
+      "_uppf_meta",
+      "Blad1",
+    );
     fc.assert(
-      fc.property(fc.array(fc.record({ name: names, rows: grid }), { maxLength: 8 }), fc.option(fc.string(), { nil: undefined }), (sheets, stamp) => {
-        const snap: WorkbookSnapshot = { sheets, definedNames: stamp === undefined ? undefined : { UPPF_MALL: stamp } };
-        const fs = validateSubmission(snap, t);
-        check(fs);
-        expect(() => readSubmission(snap, t)).not.toThrow();
-      }),
+      fc.property(
+        fc.array(fc.record({ name: names, rows: grid }), { maxLength: 8 }),
+        fc.option(fc.string(), { nil: undefined }),
+        (sheets, stamp) => {
+          const snap: WorkbookSnapshot = {
+            sheets,
+            definedNames: stamp === undefined ? undefined : { UPPF_MALL: stamp },
+          };
+          const fs = validateSubmission(snap, t);
+          check(fs);
+          expect(() => readSubmission(snap, t)).not.toThrow();
+        },
+      ),
       { numRuns: 150 },
     );
   });
   it("never throws when random cells of a valid workbook are replaced", () => {
     const keys = [...t.fields, ...t.computed].map((f) => f.key);
     fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom(...keys), cellValue, { maxKeys: 20 }), fc.constantFrom(...AREA_CODES), (patch, area) => {
-        const fs = run({ ...exampleSubmission(area, t), ...patch });
-        check(fs);
-        if (Object.keys(patch).length === 0) expect(fs).toEqual([]);
-      }),
+      fc.property(
+        fc.dictionary(fc.constantFrom(...keys), cellValue, { maxKeys: 20 }),
+        fc.constantFrom(...AREA_CODES),
+        (patch, area) => {
+          const fs = run({ ...exampleSubmission(area, t), ...patch });
+          check(fs);
+          if (Object.keys(patch).length === 0) expect(fs).toEqual([]);
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -393,7 +452,12 @@ describe("well-formed findings", () => {
     v["ekonomi.kostnad_lokaler"] = "x";
     v["ekonomi.intakter"] = "x";
     const fs = run(v);
-    expect(fs.map((f) => `${f.sheet}!${f.cell}`)).toEqual(["Uppgifter!C7", "Ekonomi!C5", "Ekonomi!C7", "Synpunkter och avvikelser!C6"]);
+    expect(fs.map((f) => `${f.sheet}!${f.cell}`)).toEqual([
+      "Uppgifter!C7",
+      "Ekonomi!C5",
+      "Ekonomi!C7",
+      "Synpunkter och avvikelser!C6",
+    ]);
   });
   it("documents every code in Swedish", () => {
     for (const [code, d] of Object.entries(FINDING_CODES)) {

@@ -18,7 +18,20 @@ import type {
 } from "./types";
 
 /** Swedish month abbreviations used as column headers. */
-export const MONTH_LABELS = ["Jan", "Feb", "Mar", "Apr", "Maj", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dec"];
+export const MONTH_LABELS = [
+  "Jan",
+  "Feb",
+  "Mar",
+  "Apr",
+  "Maj",
+  "Jun",
+  "Jul",
+  "Aug",
+  "Sep",
+  "Okt",
+  "Nov",
+  "Dec",
+];
 
 /** The month columns on the Volymer sheet: C..N. */
 export const MONTH_COLUMNS = MONTH_LABELS.map((_, i) => indexToCol(2 + i));
@@ -31,7 +44,10 @@ export function monthSuffix(month: number): string {
 }
 
 type FieldSpec = Omit<InputField, "sheet" | "cell" | "labelCell">;
-type ComputedSpec = Omit<ComputedCell, "sheet" | "cell" | "labelCell" | "formula" | "checkCode" | "tolerance" | "rule"> &
+type ComputedSpec = Omit<
+  ComputedCell,
+  "sheet" | "cell" | "labelCell" | "formula" | "checkCode" | "tolerance" | "rule"
+> &
   Partial<Pick<ComputedCell, "checkCode" | "tolerance" | "rule">>;
 
 /** Lays out one single-value sheet (labels in A, unit in B, value in C, help in D). */
@@ -61,7 +77,12 @@ export class SheetLayout {
 
   /** An input in column C of the next row. */
   input(spec: FieldSpec): this {
-    this.builder.fields.push({ ...spec, sheet: this.def.name, cell: `C${this.row}`, labelCell: `A${this.row}` });
+    this.builder.fields.push({
+      ...spec,
+      sheet: this.def.name,
+      cell: `C${this.row}`,
+      labelCell: `A${this.row}`,
+    });
     this.row++;
     return this;
   }
@@ -211,7 +232,9 @@ export class TemplateBuilder {
   };
 
   /** Finish: resolve formulas and return the definition. */
-  build(head: Omit<TemplateDefinition, "sheets" | "fields" | "computed" | "series" | "checks" | "metrics">): TemplateDefinition {
+  build(
+    head: Omit<TemplateDefinition, "sheets" | "fields" | "computed" | "series" | "checks" | "metrics">,
+  ): TemplateDefinition {
     for (const p of this.pendingComputed) {
       const expr: Expr = p.spec.expr;
       this.computed.push({

@@ -46,7 +46,8 @@ export const MIGRATIONS: readonly MigrationStep[] = [
     renamed: {},
     removed: [],
     added: [V1_1_ADDED_FIELD_KEY],
-    description: "Version 1.1.0 lägger till måttet ”Andel personal med relevant utbildning” på bladet Kvalitet (frivilligt).",
+    description:
+      "Version 1.1.0 lägger till måttet ”Andel personal med relevant utbildning” på bladet Kvalitet (frivilligt).",
   },
 ];
 
@@ -66,7 +67,11 @@ export interface MigrationResult {
  * Migrate field values from one template version to a later one, step by step. Throws when no
  * migration path exists (a later template to an earlier one, or a different template id).
  */
-export function migrateSubmission(values: FieldValues, from: TemplateDefinition, to: TemplateDefinition): MigrationResult {
+export function migrateSubmission(
+  values: FieldValues,
+  from: TemplateDefinition,
+  to: TemplateDefinition,
+): MigrationResult {
   if (from.id !== to.id) throw new Error(`Kan inte flytta uppgifter från mallen ${from.id} till ${to.id}`);
   if (compareVersions(from.version, to.version) > 0) {
     throw new Error(`Kan inte nedgradera från version ${from.version} till ${to.version}`);
@@ -93,5 +98,12 @@ export function migrateSubmission(values: FieldValues, from: TemplateDefinition,
   }
   const keep = new Set(to.fields.map((f) => f.key));
   for (const k of Object.keys(current)) if (!keep.has(k)) delete current[k];
-  return { values: current, from: from.version, to: to.version, steps, dropped, notes: steps.map((s) => s.description) };
+  return {
+    values: current,
+    from: from.version,
+    to: to.version,
+    steps,
+    dropped,
+    notes: steps.map((s) => s.description),
+  };
 }

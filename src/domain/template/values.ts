@@ -13,7 +13,13 @@ import {
 } from "../snapshot";
 import { evaluateExpr } from "./formula";
 import { monthSuffix } from "./build";
-import { templateStamp, type AreaCode, type ComputedCell, type InputField, type TemplateDefinition } from "./types";
+import {
+  templateStamp,
+  type AreaCode,
+  type ComputedCell,
+  type InputField,
+  type TemplateDefinition,
+} from "./types";
 
 /** Field values keyed by field key, as they stand in the cells. */
 export type FieldValues = Record<string, CellValue>;
@@ -44,7 +50,10 @@ export function codeLabel(template: TemplateDefinition, listId: string, code: st
 }
 
 /** Last month (1–12) covered by a period: månad m -> m, kvartal q -> 3q, år -> 12. */
-export function lastMonthOfPeriod(periodType: "manad" | "kvartal" | "ar", period: number | null): number | undefined {
+export function lastMonthOfPeriod(
+  periodType: "manad" | "kvartal" | "ar",
+  period: number | null,
+): number | undefined {
   if (periodType === "ar") return 12;
   if (period === null || !Number.isInteger(period)) return undefined;
   if (periodType === "manad") return period >= 1 && period <= 12 ? period : undefined;
@@ -59,7 +68,14 @@ interface AreaExample {
   /** Series values per month (index 0 = January), keyed by series key. */
   series: Record<string, number[]>;
   staff: Record<string, number>;
-  costs: { personal: number; lokaler: number; ovrigt: number; avskrivningar: number; intakter: number; ekIb: number };
+  costs: {
+    personal: number;
+    lokaler: number;
+    ovrigt: number;
+    avskrivningar: number;
+    intakter: number;
+    ekIb: number;
+  };
   quality: FieldValues;
   reports: FieldValues;
 }
@@ -88,8 +104,23 @@ const EXAMPLES: Record<AreaCode, AreaExample> = {
       "volymer.pv_ovriga_besok": flow(2400),
       "volymer.pv_digitala": flow(450),
     },
-    staff: { lakare: 5.2, sjukskoterskor: 7.5, underskoterskor: 4, rehab: 2.5, psykosocial: 1.5, ledning: 3, ovriga: 1 },
-    costs: { personal: 19_200_000, lokaler: 2_100_000, ovrigt: 4_300_000, avskrivningar: 300_000, intakter: 26_760_000, ekIb: 2_400_000 },
+    staff: {
+      lakare: 5.2,
+      sjukskoterskor: 7.5,
+      underskoterskor: 4,
+      rehab: 2.5,
+      psykosocial: 1.5,
+      ledning: 3,
+      ovriga: 1,
+    },
+    costs: {
+      personal: 19_200_000,
+      lokaler: 2_100_000,
+      ovrigt: 4_300_000,
+      avskrivningar: 300_000,
+      intakter: 26_760_000,
+      ekIb: 2_400_000,
+    },
     quality: {
       "kvalitet.helhetsintryck": 0.81,
       "kvalitet.bemotande": 0.858,
@@ -99,7 +130,12 @@ const EXAMPLES: Record<AreaCode, AreaExample> = {
       "kvalitet.medicinsk_bedomning": 0.87,
       "kvalitet.telefon_samma_dag": 0.92,
     },
-    reports: { "avvikelser.synpunkter": 46, "avvikelser.klagomal": 18, "avvikelser.avvikelser": 64, "avvikelser.lex_maria": 1 },
+    reports: {
+      "avvikelser.synpunkter": 46,
+      "avvikelser.klagomal": 18,
+      "avvikelser.avvikelser": 64,
+      "avvikelser.lex_maria": 1,
+    },
   },
   hemtjanst: {
     orgnr: "559301-2775",
@@ -112,7 +148,14 @@ const EXAMPLES: Record<AreaCode, AreaExample> = {
       "volymer.ht_utforda": SEASON.map((_, i) => 3240 + (i % 3) * 10),
     },
     staff: { underskoterskor: 22, vardbitraden: 14, ledning: 2.5, ovriga: 1 },
-    costs: { personal: 17_100_000, lokaler: 700_000, ovrigt: 2_590_400, avskrivningar: 150_000, intakter: 21_220_000, ekIb: 1_500_000 },
+    costs: {
+      personal: 17_100_000,
+      lokaler: 700_000,
+      ovrigt: 2_590_400,
+      avskrivningar: 150_000,
+      intakter: 21_220_000,
+      ekIb: 1_500_000,
+    },
     quality: {
       "kvalitet.helhetsintryck": 0.88,
       "kvalitet.bemotande": 0.95,
@@ -120,7 +163,12 @@ const EXAMPLES: Record<AreaCode, AreaExample> = {
       "kvalitet.register_namn": "Senior alert",
       "kvalitet.kontinuitet": 15.2,
     },
-    reports: { "avvikelser.synpunkter": 30, "avvikelser.klagomal": 12, "avvikelser.avvikelser": 85, "avvikelser.lex_sarah": 2 },
+    reports: {
+      "avvikelser.synpunkter": 30,
+      "avvikelser.klagomal": 12,
+      "avvikelser.avvikelser": 85,
+      "avvikelser.lex_sarah": 2,
+    },
   },
   sarskilt_boende: {
     orgnr: "556789-0123",
@@ -133,7 +181,14 @@ const EXAMPLES: Record<AreaCode, AreaExample> = {
       "volymer.sab_varddygn": DAYS.map((d) => 58 * d),
     },
     staff: { sjukskoterskor: 5, underskoterskor: 30, vardbitraden: 16, ledning: 3, ovriga: 2 },
-    costs: { personal: 31_000_000, lokaler: 6_000_000, ovrigt: 2_799_600, avskrivningar: 400_000, intakter: 41_530_000, ekIb: 3_000_000 },
+    costs: {
+      personal: 31_000_000,
+      lokaler: 6_000_000,
+      ovrigt: 2_799_600,
+      avskrivningar: 400_000,
+      intakter: 41_530_000,
+      ekIb: 3_000_000,
+    },
     quality: {
       "kvalitet.helhetsintryck": 0.83,
       "kvalitet.kvalitetsregister": "Ja",
@@ -157,9 +212,21 @@ const EXAMPLES: Record<AreaCode, AreaExample> = {
       "volymer.fsk_oppetdagar": [21, 20, 21, 20, 20, 20, 10, 21, 22, 23, 20, 19],
     },
     staff: { forskollarare: 8, barnskotare: 10, ledning: 1.5, ovriga: 1.5 },
-    costs: { personal: 11_000_000, lokaler: 2_600_000, ovrigt: 1_800_000, avskrivningar: 100_000, intakter: 16_010_000, ekIb: 600_000 },
+    costs: {
+      personal: 11_000_000,
+      lokaler: 2_600_000,
+      ovrigt: 1_800_000,
+      avskrivningar: 100_000,
+      intakter: 16_010_000,
+      ekIb: 600_000,
+    },
     quality: { "kvalitet.helhetsintryck": 0.9 },
-    reports: { "avvikelser.synpunkter": 12, "avvikelser.klagomal": 3, "avvikelser.avvikelser": 10, "avvikelser.krankande": 2 },
+    reports: {
+      "avvikelser.synpunkter": 12,
+      "avvikelser.klagomal": 3,
+      "avvikelser.avvikelser": 10,
+      "avvikelser.krankande": 2,
+    },
   },
   grundskola: {
     orgnr: "559112-2337",
@@ -171,9 +238,21 @@ const EXAMPLES: Record<AreaCode, AreaExample> = {
       "volymer.gr_skoldagar": [15, 19, 21, 18, 19, 8, 0, 9, 22, 18, 20, 14],
     },
     staff: { larare: 33, elevhalsa: 3.5, ledning: 4, ovriga: 6 },
-    costs: { personal: 36_000_000, lokaler: 7_500_000, ovrigt: 4_800_000, avskrivningar: 500_000, intakter: 50_410_000, ekIb: 4_000_000 },
+    costs: {
+      personal: 36_000_000,
+      lokaler: 7_500_000,
+      ovrigt: 4_800_000,
+      avskrivningar: 500_000,
+      intakter: 50_410_000,
+      ekIb: 4_000_000,
+    },
     quality: { "kvalitet.helhetsintryck": 0.78 },
-    reports: { "avvikelser.synpunkter": 15, "avvikelser.klagomal": 7, "avvikelser.avvikelser": 25, "avvikelser.krankande": 11 },
+    reports: {
+      "avvikelser.synpunkter": 15,
+      "avvikelser.klagomal": 7,
+      "avvikelser.avvikelser": 25,
+      "avvikelser.krankande": 11,
+    },
   },
   lss_boende: {
     orgnr: "212000-0142",
@@ -185,9 +264,21 @@ const EXAMPLES: Record<AreaCode, AreaExample> = {
       "volymer.lss_dygn": DAYS.map((d) => 6 * d),
     },
     staff: { underskoterskor: 2, vardbitraden: 1, stodpersonal: 8, ledning: 0.8, ovriga: 0.5 },
-    costs: { personal: 5_500_000, lokaler: 700_000, ovrigt: 400_000, avskrivningar: 50_000, intakter: 6_870_000, ekIb: 250_000 },
+    costs: {
+      personal: 5_500_000,
+      lokaler: 700_000,
+      ovrigt: 400_000,
+      avskrivningar: 50_000,
+      intakter: 6_870_000,
+      ekIb: 250_000,
+    },
     quality: { "kvalitet.helhetsintryck": 0.86, "kvalitet.bemotande": 0.93 },
-    reports: { "avvikelser.synpunkter": 4, "avvikelser.klagomal": 1, "avvikelser.avvikelser": 18, "avvikelser.lex_sarah": 0 },
+    reports: {
+      "avvikelser.synpunkter": 4,
+      "avvikelser.klagomal": 1,
+      "avvikelser.avvikelser": 18,
+      "avvikelser.lex_sarah": 0,
+    },
   },
 };
 
@@ -197,7 +288,11 @@ const EXAMPLES: Record<AreaCode, AreaExample> = {
  * 2025 report; figures follow /work/shared/data/reference-figures.md (e.g. 472 kr per granted
  * home-care hour, 1 880 kr per nursing-home day, ~1 800 listed patients per GP, margin above 3 %).
  */
-export function exampleSubmission(area: AreaCode, template?: TemplateDefinition, options: { year?: number } = {}): FieldValues {
+export function exampleSubmission(
+  area: AreaCode,
+  template?: TemplateDefinition,
+  options: { year?: number } = {},
+): FieldValues {
   const ex = EXAMPLES[area];
   const year = options.year ?? 2025;
   const areaLabel = template ? codeLabel(template, "verksamhetsomrade", area) : undefined;
@@ -266,7 +361,10 @@ const AREA_LABELS: Record<AreaCode, string> = {
  * Evaluate every computed cell from the given values (memoised, in dependency order). Values
  * given for a computed key override the evaluation (to simulate an overwritten formula).
  */
-export function computeCells(template: TemplateDefinition, values: Record<string, SnapshotValue>): Record<string, SnapshotValue> {
+export function computeCells(
+  template: TemplateDefinition,
+  values: Record<string, SnapshotValue>,
+): Record<string, SnapshotValue> {
   const out: Record<string, SnapshotValue> = {};
   const byKey = new Map(template.computed.map((c) => [c.key, c]));
   const visiting = new Set<string>();
@@ -314,7 +412,11 @@ export function snapshotFromValues(
   values: Record<string, SnapshotValue>,
   options: SnapshotFromValuesOptions = {},
 ): WorkbookSnapshot {
-  const sheets = template.sheets.map<SheetSnapshot>((s) => ({ name: s.name, visibility: "visible", rows: [] }));
+  const sheets = template.sheets.map<SheetSnapshot>((s) => ({
+    name: s.name,
+    visibility: "visible",
+    rows: [],
+  }));
   const byName = new Map(sheets.map((s) => [s.name, s]));
   for (const s of sheets) labelSheet(template, s);
   const seriesLabelled = new Set<string>();
@@ -354,7 +456,10 @@ export function snapshotFromValues(
   if (!options.omitStamp) {
     const area = values[template.roles.area];
     sheets.push(metaSheet(template, typeof area === "string" ? area : null));
-    snapshot.definedNames = { [template.stamp.definedName]: `${template.stamp.metaSheet}!$${template.stamp.stampCell.replace(/(\d+)/, "$$$1")}` };
+    snapshot.definedNames = {
+      [template.stamp.definedName]:
+        `${template.stamp.metaSheet}!$${template.stamp.stampCell.replace(/(\d+)/, "$$$1")}`,
+    };
   }
   return snapshot;
 }

@@ -8,48 +8,144 @@ export type Severity = "error" | "warning" | "info";
 
 /** Stable finding codes with their default severity and a Swedish description. */
 export const FINDING_CODES = {
-  TEMPLATE_STAMP_MISSING: { severity: "error", description: "Mallens stämpel (namnet UPPF_MALL och det dolda bladet _uppf_meta) saknas: arbetsboken är inte skapad från mallen eller stämpeln har tagits bort." },
-  TEMPLATE_STAMP_CONFLICT: { severity: "warning", description: "Det definierade namnet och det dolda metabladet anger olika mallversioner." },
-  TEMPLATE_ID_MISMATCH: { severity: "error", description: "Arbetsboken är skapad från en annan mall än den som granskas." },
-  TEMPLATE_VERSION_OLD: { severity: "warning", description: "Arbetsboken är skapad från en äldre version av mallen; den granskas mot sin egen version och kan uppgraderas." },
-  TEMPLATE_VERSION_UNKNOWN: { severity: "error", description: "Mallversionen är okänd (t.ex. nyare än programmet)." },
+  TEMPLATE_STAMP_MISSING: {
+    severity: "error",
+    description:
+      "Mallens stämpel (namnet UPPF_MALL och det dolda bladet _uppf_meta) saknas: arbetsboken är inte skapad från mallen eller stämpeln har tagits bort.",
+  },
+  TEMPLATE_STAMP_CONFLICT: {
+    severity: "warning",
+    description: "Det definierade namnet och det dolda metabladet anger olika mallversioner.",
+  },
+  TEMPLATE_ID_MISMATCH: {
+    severity: "error",
+    description: "Arbetsboken är skapad från en annan mall än den som granskas.",
+  },
+  TEMPLATE_VERSION_OLD: {
+    severity: "warning",
+    description:
+      "Arbetsboken är skapad från en äldre version av mallen; den granskas mot sin egen version och kan uppgraderas.",
+  },
+  TEMPLATE_VERSION_UNKNOWN: {
+    severity: "error",
+    description: "Mallversionen är okänd (t.ex. nyare än programmet).",
+  },
   SHEET_MISSING: { severity: "error", description: "Ett blad som mallen kräver saknas." },
-  SHEET_RENAMED: { severity: "error", description: "Ett blad har bytt namn; värdena läses från bladet med det nya namnet." },
-  SHEET_EXTRA: { severity: "info", description: "Arbetsboken har ett blad som inte ingår i mallen; det granskas inte." },
-  INPUT_MOVED: { severity: "error", description: "Rader har flyttats (t.ex. infogats eller tagits bort): en uppgift står inte i sin cell. Värdet läses från den nya platsen." },
-  LABEL_CHANGED: { severity: "warning", description: "Ledtexten för en uppgift har ändrats; kontrollera att värdet står på rätt rad." },
-  CELL_ERROR: { severity: "error", description: "Cellen innehåller ett Excel-fel (t.ex. #REF!, #DIV/0!, #VALUE!)." },
-  FORMULA_ERROR: { severity: "error", description: "En beräknad cell visar ett Excel-fel trots att uppgifterna den bygger på är giltiga; formeln har troligen skadats." },
-  NUMBER_AS_TEXT: { severity: "warning", description: "Ett tal är inskrivet som text (t.ex. \"1 234,5\"); det tolkas som talet men bör skrivas in som tal." },
-  NOT_A_NUMBER: { severity: "error", description: "Cellen ska innehålla ett tal men innehåller text som inte går att tolka som tal." },
+  SHEET_RENAMED: {
+    severity: "error",
+    description: "Ett blad har bytt namn; värdena läses från bladet med det nya namnet.",
+  },
+  SHEET_EXTRA: {
+    severity: "info",
+    description: "Arbetsboken har ett blad som inte ingår i mallen; det granskas inte.",
+  },
+  INPUT_MOVED: {
+    severity: "error",
+    description:
+      "Rader har flyttats (t.ex. infogats eller tagits bort): en uppgift står inte i sin cell. Värdet läses från den nya platsen.",
+  },
+  LABEL_CHANGED: {
+    severity: "warning",
+    description: "Ledtexten för en uppgift har ändrats; kontrollera att värdet står på rätt rad.",
+  },
+  CELL_ERROR: {
+    severity: "error",
+    description: "Cellen innehåller ett Excel-fel (t.ex. #REF!, #DIV/0!, #VALUE!).",
+  },
+  FORMULA_ERROR: {
+    severity: "error",
+    description:
+      "En beräknad cell visar ett Excel-fel trots att uppgifterna den bygger på är giltiga; formeln har troligen skadats.",
+  },
+  NUMBER_AS_TEXT: {
+    severity: "warning",
+    description:
+      'Ett tal är inskrivet som text (t.ex. "1 234,5"); det tolkas som talet men bör skrivas in som tal.',
+  },
+  NOT_A_NUMBER: {
+    severity: "error",
+    description: "Cellen ska innehålla ett tal men innehåller text som inte går att tolka som tal.",
+  },
   NOT_AN_INTEGER: { severity: "error", description: "Cellen ska innehålla ett heltal." },
-  PERCENT_SCALE: { severity: "error", description: "En andel har angetts som ett tal över 1 (t.ex. 79,5 i stället för 79,5 %)." },
-  DATE_AS_TEXT: { severity: "warning", description: "Ett datum är inskrivet som text; det tolkas men bör skrivas in som datum." },
+  PERCENT_SCALE: {
+    severity: "error",
+    description: "En andel har angetts som ett tal över 1 (t.ex. 79,5 i stället för 79,5 %).",
+  },
+  DATE_AS_TEXT: {
+    severity: "warning",
+    description: "Ett datum är inskrivet som text; det tolkas men bör skrivas in som datum.",
+  },
   INVALID_DATE: { severity: "error", description: "Cellen ska innehålla ett datum (ÅÅÅÅ-MM-DD)." },
-  INVALID_TYPE: { severity: "error", description: "Cellen innehåller fel sorts värde (t.ex. SANT/FALSKT där ett tal eller en text ska stå)." },
+  INVALID_TYPE: {
+    severity: "error",
+    description: "Cellen innehåller fel sorts värde (t.ex. SANT/FALSKT där ett tal eller en text ska stå).",
+  },
   REQUIRED_MISSING: { severity: "error", description: "En obligatorisk uppgift saknas." },
   SERIES_MISSING: { severity: "error", description: "En hel volymrad saknas för rapportperioden." },
-  MONTH_MISSING: { severity: "error", description: "Värden saknas för en eller flera månader i rapportperioden." },
-  MONTH_AFTER_PERIOD: { severity: "info", description: "Det finns värden för månader efter rapportperiodens slut; de räknas inte med." },
-  NOT_APPLICABLE: { severity: "info", description: "Uppgiften gäller inte det valda verksamhetsområdet och räknas inte med." },
-  AREA_UNKNOWN: { severity: "info", description: "Verksamhetsområdet är okänt; kontrollerna som beror på verksamhetsområde hoppades över." },
-  PERIOD_INVALID: { severity: "error", description: "Perioden passar inte periodiciteten (månad 1–12, kvartal 1–4, tom för helår)." },
+  MONTH_MISSING: {
+    severity: "error",
+    description: "Värden saknas för en eller flera månader i rapportperioden.",
+  },
+  MONTH_AFTER_PERIOD: {
+    severity: "info",
+    description: "Det finns värden för månader efter rapportperiodens slut; de räknas inte med.",
+  },
+  NOT_APPLICABLE: {
+    severity: "info",
+    description: "Uppgiften gäller inte det valda verksamhetsområdet och räknas inte med.",
+  },
+  AREA_UNKNOWN: {
+    severity: "info",
+    description: "Verksamhetsområdet är okänt; kontrollerna som beror på verksamhetsområde hoppades över.",
+  },
+  PERIOD_INVALID: {
+    severity: "error",
+    description: "Perioden passar inte periodiciteten (månad 1–12, kvartal 1–4, tom för helår).",
+  },
   PERIOD_IGNORED: { severity: "info", description: "Period anges inte för helår; värdet ignoreras." },
   BELOW_MIN: { severity: "error", description: "Värdet är lägre än det minsta tillåtna." },
   ABOVE_MAX: { severity: "error", description: "Värdet är högre än det största tillåtna." },
   CODE_INVALID: { severity: "error", description: "Värdet finns inte i kodlistan." },
-  ORGNR_INVALID: { severity: "error", description: "Organisationsnumret är ogiltigt (format, siffra 3–4 eller kontrollsiffra)." },
-  ORGNR_PERSONNUMMER: { severity: "error", description: "Värdet ser ut som ett personnummer; det godtas inte och sparas inte." },
+  ORGNR_INVALID: {
+    severity: "error",
+    description: "Organisationsnumret är ogiltigt (format, siffra 3–4 eller kontrollsiffra).",
+  },
+  ORGNR_PERSONNUMMER: {
+    severity: "error",
+    description: "Värdet ser ut som ett personnummer; det godtas inte och sparas inte.",
+  },
   TEXT_TOO_LONG: { severity: "error", description: "Texten är längre än tillåtet." },
   TEXT_PATTERN: { severity: "error", description: "Texten har fel format." },
-  CROSS_SUM: { severity: "error", description: "En summa stämmer inte med sina delar (formeln kan ha skrivits över)." },
-  CROSS_RESULT: { severity: "error", description: "Rörelseresultatet stämmer inte: intäkter − kostnader − avskrivningar (tolerans 1 kr)." },
-  CROSS_EQUITY: { severity: "error", description: "Eget kapital UB stämmer inte: IB + rörelseresultat + övriga förändringar (tolerans 1 kr)." },
+  CROSS_SUM: {
+    severity: "error",
+    description: "En summa stämmer inte med sina delar (formeln kan ha skrivits över).",
+  },
+  CROSS_RESULT: {
+    severity: "error",
+    description: "Rörelseresultatet stämmer inte: intäkter − kostnader − avskrivningar (tolerans 1 kr).",
+  },
+  CROSS_EQUITY: {
+    severity: "error",
+    description: "Eget kapital UB stämmer inte: IB + rörelseresultat + övriga förändringar (tolerans 1 kr).",
+  },
   CROSS_RELATION: { severity: "warning", description: "Två uppgifter stämmer inte med varandra." },
-  COMPUTED_MISMATCH: { severity: "error", description: "En beräknad cell visar inte vad formeln ger (formeln kan ha ändrats eller skrivits över)." },
-  FORMULAS_NOT_CALCULATED: { severity: "info", description: "Beräknade celler saknar värden (filen har inte räknats om i Excel); formelkontrollerna hoppades över." },
-  PERIOD_JUMP: { severity: "warning", description: "Ett månadsvärde skiljer sig kraftigt från föregående månad." },
-  PLAUSIBILITY: { severity: "warning", description: "Värdet ligger utanför det rimliga intervallet enligt referensvärden." },
+  COMPUTED_MISMATCH: {
+    severity: "error",
+    description: "En beräknad cell visar inte vad formeln ger (formeln kan ha ändrats eller skrivits över).",
+  },
+  FORMULAS_NOT_CALCULATED: {
+    severity: "info",
+    description:
+      "Beräknade celler saknar värden (filen har inte räknats om i Excel); formelkontrollerna hoppades över.",
+  },
+  PERIOD_JUMP: {
+    severity: "warning",
+    description: "Ett månadsvärde skiljer sig kraftigt från föregående månad.",
+  },
+  PLAUSIBILITY: {
+    severity: "warning",
+    description: "Värdet ligger utanför det rimliga intervallet enligt referensvärden.",
+  },
 } as const satisfies Record<string, { severity: Severity; description: string }>;
 
 /** A stable finding code. */
@@ -102,7 +198,13 @@ export function finding(
   code: FindingCode,
   at: { sheet?: string | null; cell?: string | null; field?: string | null; cells?: string[] },
   message: string,
-  values: { expected?: FindingValue; actual?: FindingValue; delta?: number | null; parsed?: FindingValue; severity?: Severity } = {},
+  values: {
+    expected?: FindingValue;
+    actual?: FindingValue;
+    delta?: number | null;
+    parsed?: FindingValue;
+    severity?: Severity;
+  } = {},
 ): Finding {
   const f: Finding = {
     code,

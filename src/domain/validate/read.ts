@@ -17,7 +17,13 @@ import {
   type WorkbookSnapshot,
 } from "../snapshot";
 import { lastMonthOfPeriod } from "../template/values";
-import { AREA_CODES, parseTemplateStamp, type AreaCode, type InputField, type TemplateDefinition } from "../template/types";
+import {
+  AREA_CODES,
+  parseTemplateStamp,
+  type AreaCode,
+  type InputField,
+  type TemplateDefinition,
+} from "../template/types";
 import { finding, type Finding, type FindingValue } from "./findings";
 
 /** A typed value: numbers for numeric types, text for text/code (the code)/orgnr/date (ISO). */
@@ -43,13 +49,23 @@ function fmt(n: number): string {
   return formatNumber(n, { maxDecimals: 4 });
 }
 
-function readNumber(raw: SnapshotValue, field: InputField, at: { sheet: string; cell: string; field: string }): ReadResult {
+function readNumber(
+  raw: SnapshotValue,
+  field: InputField,
+  at: { sheet: string; cell: string; field: string },
+): ReadResult {
   const label = field.label;
   let value: number;
   const findings: Finding[] = [];
   if (typeof raw === "number") {
     if (!Number.isFinite(raw)) {
-      return { value: null, empty: false, findings: [finding("INVALID_TYPE", at, `”${label}” innehåller inget giltigt tal.`, { expected: "ett tal" })] };
+      return {
+        value: null,
+        empty: false,
+        findings: [
+          finding("INVALID_TYPE", at, `”${label}” innehåller inget giltigt tal.`, { expected: "ett tal" }),
+        ],
+      };
     }
     value = raw;
   } else if (typeof raw === "string") {
@@ -91,7 +107,12 @@ function readNumber(raw: SnapshotValue, field: InputField, at: { sheet: string; 
     return {
       value: null,
       empty: false,
-      findings: [finding("INVALID_TYPE", at, `”${label}” ska vara ett tal, inte ${raw ? "SANT" : "FALSKT"}.`, { actual: raw as boolean, expected: "ett tal" })],
+      findings: [
+        finding("INVALID_TYPE", at, `”${label}” ska vara ett tal, inte ${raw ? "SANT" : "FALSKT"}.`, {
+          actual: raw as boolean,
+          expected: "ett tal",
+        }),
+      ],
     };
   }
   if (field.type === "percent" && value > 1 && value <= 100 && (field.max ?? 1) <= 1) {
@@ -103,7 +124,11 @@ function readNumber(raw: SnapshotValue, field: InputField, at: { sheet: string; 
           "PERCENT_SCALE",
           at,
           `”${label}” ska anges i procent. ${fmt(value)} tolkas som ${fmt(value * 100)} %; menade du ${fmt(value)} %? Skriv ${fmt(value)} % eller ${fmt(value / 100)}.`,
-          { actual: typeof raw === "number" ? raw : String(raw), expected: value / 100, delta: value - value / 100 },
+          {
+            actual: typeof raw === "number" ? raw : String(raw),
+            expected: value / 100,
+            delta: value - value / 100,
+          },
         ),
       ],
     };
@@ -112,36 +137,67 @@ function readNumber(raw: SnapshotValue, field: InputField, at: { sheet: string; 
     return {
       value: null,
       empty: false,
-      findings: [finding("NOT_AN_INTEGER", at, `”${label}” ska vara ett heltal, men är ${fmt(value)}.`, { actual: value, expected: Math.round(value), delta: value - Math.round(value) })],
+      findings: [
+        finding("NOT_AN_INTEGER", at, `”${label}” ska vara ett heltal, men är ${fmt(value)}.`, {
+          actual: value,
+          expected: Math.round(value),
+          delta: value - Math.round(value),
+        }),
+      ],
     };
   }
   return { value, empty: false, findings };
 }
 
-function readDate(raw: SnapshotValue, field: InputField, at: { sheet: string; cell: string; field: string }): ReadResult {
+function readDate(
+  raw: SnapshotValue,
+  field: InputField,
+  at: { sheet: string; cell: string; field: string },
+): ReadResult {
   if (typeof raw === "number") {
     const iso = serialToIsoDate(raw);
-    if (iso && raw >= 32874 /* 1990-01-01 */ && raw <= 73051 /* 2100-01-01 */) return { value: iso, empty: false, findings: [] };
+    if (iso && raw >= 32874 /* 1990-01-01 */ && raw <= 73051 /* 2100-01-01 */)
+      return { value: iso, empty: false, findings: [] };
   } else if (typeof raw === "string") {
     const iso = parseSwedishDate(raw);
     if (iso) {
       return {
         value: iso,
         empty: false,
-        findings: [finding("DATE_AS_TEXT", at, `”${field.label}” är inskrivet som text (”${raw}”) och tolkas som ${iso}. Skriv in det som ett datum.`, { actual: raw, parsed: iso })],
+        findings: [
+          finding(
+            "DATE_AS_TEXT",
+            at,
+            `”${field.label}” är inskrivet som text (”${raw}”) och tolkas som ${iso}. Skriv in det som ett datum.`,
+            { actual: raw, parsed: iso },
+          ),
+        ],
       };
     }
   }
   return {
     value: null,
     empty: false,
-    findings: [finding("INVALID_DATE", at, `”${field.label}” ska vara ett datum (ÅÅÅÅ-MM-DD).`, { actual: displayValue(raw), expected: "ÅÅÅÅ-MM-DD" })],
+    findings: [
+      finding("INVALID_DATE", at, `”${field.label}” ska vara ett datum (ÅÅÅÅ-MM-DD).`, {
+        actual: displayValue(raw),
+        expected: "ÅÅÅÅ-MM-DD",
+      }),
+    ],
   };
 }
 
-function readText(raw: SnapshotValue, field: InputField, at: { sheet: string; cell: string; field: string }): ReadResult {
+function readText(
+  raw: SnapshotValue,
+  field: InputField,
+  at: { sheet: string; cell: string; field: string },
+): ReadResult {
   if (typeof raw === "boolean") {
-    return { value: null, empty: false, findings: [finding("INVALID_TYPE", at, `”${field.label}” ska vara en text.`, { actual: raw })] };
+    return {
+      value: null,
+      empty: false,
+      findings: [finding("INVALID_TYPE", at, `”${field.label}” ska vara en text.`, { actual: raw })],
+    };
   }
   const text = String(raw).trim();
   if (field.maxLength !== undefined && text.length > field.maxLength) {
@@ -149,11 +205,16 @@ function readText(raw: SnapshotValue, field: InputField, at: { sheet: string; ce
       value: null,
       empty: false,
       findings: [
-        finding("TEXT_TOO_LONG", at, `”${field.label}” får vara högst ${field.maxLength} tecken, men är ${text.length}.`, {
-          expected: field.maxLength,
-          actual: text.length,
-          delta: text.length - field.maxLength,
-        }),
+        finding(
+          "TEXT_TOO_LONG",
+          at,
+          `”${field.label}” får vara högst ${field.maxLength} tecken, men är ${text.length}.`,
+          {
+            expected: field.maxLength,
+            actual: text.length,
+            delta: text.length - field.maxLength,
+          },
+        ),
       ],
     };
   }
@@ -161,7 +222,11 @@ function readText(raw: SnapshotValue, field: InputField, at: { sheet: string; ce
     return {
       value: null,
       empty: false,
-      findings: [finding("TEXT_PATTERN", at, field.patternMessage ?? `”${field.label}” har fel format.`, { actual: text })],
+      findings: [
+        finding("TEXT_PATTERN", at, field.patternMessage ?? `”${field.label}” har fel format.`, {
+          actual: text,
+        }),
+      ],
     };
   }
   return { value: text, empty: false, findings: [] };
@@ -171,7 +236,12 @@ function normaliseLabel(s: string): string {
   return s.toLocaleLowerCase("sv-SE").replace(/\s+/g, " ").trim();
 }
 
-function readCode(raw: SnapshotValue, field: InputField, template: TemplateDefinition, at: { sheet: string; cell: string; field: string }): ReadResult {
+function readCode(
+  raw: SnapshotValue,
+  field: InputField,
+  template: TemplateDefinition,
+  at: { sheet: string; cell: string; field: string },
+): ReadResult {
   const list = template.codeLists[field.codeList ?? ""];
   const text = typeof raw === "string" || typeof raw === "number" ? normaliseLabel(String(raw)) : "";
   const hit = list?.options.find((o) => normaliseLabel(o.label) === text || o.code === text);
@@ -180,21 +250,46 @@ function readCode(raw: SnapshotValue, field: InputField, template: TemplateDefin
   return {
     value: null,
     empty: false,
-    findings: [finding("CODE_INVALID", at, `”${field.label}” ska vara ett av: ${allowed}.`, { actual: displayValue(raw), expected: allowed })],
+    findings: [
+      finding("CODE_INVALID", at, `”${field.label}” ska vara ett av: ${allowed}.`, {
+        actual: displayValue(raw),
+        expected: allowed,
+      }),
+    ],
   };
 }
 
-function readOrgnr(raw: SnapshotValue, field: InputField, at: { sheet: string; cell: string; field: string }): ReadResult {
+function readOrgnr(
+  raw: SnapshotValue,
+  field: InputField,
+  at: { sheet: string; cell: string; field: string },
+): ReadResult {
   if (typeof raw !== "string" && typeof raw !== "number") {
-    return { value: null, empty: false, findings: [finding("ORGNR_INVALID", at, `”${field.label}” ska skrivas NNNNNN-NNNN.`, { expected: "NNNNNN-NNNN" })] };
+    return {
+      value: null,
+      empty: false,
+      findings: [
+        finding("ORGNR_INVALID", at, `”${field.label}” ska skrivas NNNNNN-NNNN.`, {
+          expected: "NNNNNN-NNNN",
+        }),
+      ],
+    };
   }
   const r = parseOrgNumber(raw);
   if (r.ok) return { value: r.value, empty: false, findings: [] };
   if (r.personnummerLike) {
     // Never echo a personnummer back.
-    return { value: null, empty: false, findings: [finding("ORGNR_PERSONNUMMER", at, r.reason, { expected: "NNNNNN-NNNN", actual: "(dolt)" })] };
+    return {
+      value: null,
+      empty: false,
+      findings: [finding("ORGNR_PERSONNUMMER", at, r.reason, { expected: "NNNNNN-NNNN", actual: "(dolt)" })],
+    };
   }
-  return { value: null, empty: false, findings: [finding("ORGNR_INVALID", at, r.reason, { expected: "NNNNNN-NNNN", actual: String(raw) })] };
+  return {
+    value: null,
+    empty: false,
+    findings: [finding("ORGNR_INVALID", at, r.reason, { expected: "NNNNNN-NNNN", actual: String(raw) })],
+  };
 }
 
 /**
@@ -202,7 +297,13 @@ function readOrgnr(raw: SnapshotValue, field: InputField, at: { sheet: string; c
  * Excel errors give a CELL_ERROR finding; Swedish numeric text is accepted with a NUMBER_AS_TEXT
  * warning and its parsed value.
  */
-export function readField(raw: SnapshotValue | undefined, field: InputField, template: TemplateDefinition, cell = field.cell, sheet = field.sheet): ReadResult {
+export function readField(
+  raw: SnapshotValue | undefined,
+  field: InputField,
+  template: TemplateDefinition,
+  cell = field.cell,
+  sheet = field.sheet,
+): ReadResult {
   const at = { sheet, cell, field: field.key };
   const v = raw === undefined ? null : raw;
   if (isEmptyValue(v)) return { value: null, empty: true, findings: [] };
@@ -210,7 +311,14 @@ export function readField(raw: SnapshotValue | undefined, field: InputField, tem
     return {
       value: null,
       empty: false,
-      findings: [finding("CELL_ERROR", at, `”${field.label}” visar felet ${v.code}. Skriv in värdet igen eller rätta formeln.`, { actual: v.code })],
+      findings: [
+        finding(
+          "CELL_ERROR",
+          at,
+          `”${field.label}” visar felet ${v.code}. Skriv in värdet igen eller rätta formeln.`,
+          { actual: v.code },
+        ),
+      ],
     };
   }
   switch (field.type) {
@@ -262,7 +370,10 @@ export function rawAt(snapshot: WorkbookSnapshot, sheet: string, cell: string): 
 }
 
 /** The stamp "<id>@<version>" found in the workbook (defined name first, then meta sheet). */
-export function readStamp(snapshot: WorkbookSnapshot, template: TemplateDefinition): { id: string; version: string } | undefined {
+export function readStamp(
+  snapshot: WorkbookSnapshot,
+  template: TemplateDefinition,
+): { id: string; version: string } | undefined {
   const byName = resolveDefinedName(snapshot, template.stamp.definedName);
   if (typeof byName === "string" && parseTemplateStamp(byName)) return parseTemplateStamp(byName);
   const meta = rawAt(snapshot, template.stamp.metaSheet, template.stamp.stampCell);
@@ -274,11 +385,21 @@ export function readStamp(snapshot: WorkbookSnapshot, template: TemplateDefiniti
  * Read every input as its typed value, by field key. Cells that cannot be read (errors, bad text)
  * are null; Swedish numeric text ("1 234,5") is parsed. Use {@link validateSubmission} to learn why.
  */
-export function readSubmission(snapshot: WorkbookSnapshot, template: TemplateDefinition, addresses?: AddressMap): Submission {
+export function readSubmission(
+  snapshot: WorkbookSnapshot,
+  template: TemplateDefinition,
+  addresses?: AddressMap,
+): Submission {
   const values: Record<string, TypedValue | null> = {};
   for (const f of template.fields) {
     const addr = addresses?.get(f.key) ?? { sheet: f.sheet, cell: f.cell };
-    values[f.key] = readField(rawAt(snapshot, addr.sheet, addr.cell), f, template, addr.cell, addr.sheet).value;
+    values[f.key] = readField(
+      rawAt(snapshot, addr.sheet, addr.cell),
+      f,
+      template,
+      addr.cell,
+      addr.sheet,
+    ).value;
   }
   const computed: Record<string, number | null> = {};
   for (const c of template.computed) {
@@ -288,7 +409,10 @@ export function readSubmission(snapshot: WorkbookSnapshot, template: TemplateDef
   }
   const r = template.roles;
   const areaValue = values[r.area];
-  const area = typeof areaValue === "string" && (AREA_CODES as readonly string[]).includes(areaValue) ? (areaValue as AreaCode) : null;
+  const area =
+    typeof areaValue === "string" && (AREA_CODES as readonly string[]).includes(areaValue)
+      ? (areaValue as AreaCode)
+      : null;
   const pt = values[r.periodType];
   const periodType = pt === "manad" || pt === "kvartal" || pt === "ar" ? pt : null;
   const period = typeof values[r.period] === "number" ? (values[r.period] as number) : null;

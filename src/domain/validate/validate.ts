@@ -9,7 +9,13 @@ import { evaluateExpr, exprInputs } from "../template/formula";
 import { MONTH_LABELS } from "../template/build";
 import { TEMPLATES } from "../template/registry";
 import { appliesToArea, computeCells, lastMonthOfPeriod } from "../template/values";
-import { AREA_CODES, type AreaCode, type ComputedCell, type InputField, type TemplateDefinition } from "../template/types";
+import {
+  AREA_CODES,
+  type AreaCode,
+  type ComputedCell,
+  type InputField,
+  type TemplateDefinition,
+} from "../template/types";
 import { finding, sortAndDedupe, type Finding } from "./findings";
 import { checkIntegrity } from "./integrity";
 import { displayValue, rawAt, readField, type AddressMap, type TypedValue } from "./read";
@@ -55,7 +61,20 @@ function sheetPresent(ctx: Context, sheet: string): boolean {
 }
 
 function monthName(m: number): string {
-  return ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"][m - 1];
+  return [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+  ][m - 1];
 }
 
 /** Read every field; record type findings and typed values. */
@@ -92,11 +111,26 @@ function checkContext(ctx: Context): void {
   if (!sheetPresent(ctx, pf.sheet) || ctx.bad.has(r.period)) return;
   const a = addr(ctx, pf.key, pf);
   if (pt === "ar" && p !== null) {
-    ctx.findings.push(finding("PERIOD_IGNORED", { sheet: a.sheet, cell: a.cell, field: pf.key }, "Period anges inte när periodiciteten är År; värdet ignoreras.", { actual: p }));
-  } else if ((pt === "manad" || pt === "kvartal") && (typeof p !== "number" || lastMonthOfPeriod(pt, p) === undefined)) {
+    ctx.findings.push(
+      finding(
+        "PERIOD_IGNORED",
+        { sheet: a.sheet, cell: a.cell, field: pf.key },
+        "Period anges inte när periodiciteten är År; värdet ignoreras.",
+        { actual: p },
+      ),
+    );
+  } else if (
+    (pt === "manad" || pt === "kvartal") &&
+    (typeof p !== "number" || lastMonthOfPeriod(pt, p) === undefined)
+  ) {
     const range = pt === "manad" ? "1–12" : "1–4";
     ctx.findings.push(
-      finding("PERIOD_INVALID", { sheet: a.sheet, cell: a.cell, field: pf.key }, `Ange ${pt === "manad" ? "månadens" : "kvartalets"} nummer (${range}) för perioden.`, { expected: range, actual: typeof p === "number" || typeof p === "string" ? p : null }),
+      finding(
+        "PERIOD_INVALID",
+        { sheet: a.sheet, cell: a.cell, field: pf.key },
+        `Ange ${pt === "manad" ? "månadens" : "kvartalets"} nummer (${range}) för perioden.`,
+        { expected: range, actual: typeof p === "number" || typeof p === "string" ? p : null },
+      ),
     );
     ctx.bad.add(r.period);
   }
@@ -110,37 +144,82 @@ function checkField(ctx: Context, f: InputField, isEmpty: boolean): void {
   const v = ctx.values[f.key];
   if (isEmpty) {
     if (f.required && ap === true) {
-      ctx.findings.push(finding("REQUIRED_MISSING", at, `”${f.label}” ska fyllas i.${f.type === "integer" || f.type === "decimal" ? " Ange 0 om värdet är noll." : ""}`, { expected: f.unit ?? f.type }));
+      ctx.findings.push(
+        finding(
+          "REQUIRED_MISSING",
+          at,
+          `”${f.label}” ska fyllas i.${f.type === "integer" || f.type === "decimal" ? " Ange 0 om värdet är noll." : ""}`,
+          { expected: f.unit ?? f.type },
+        ),
+      );
       ctx.bad.add(f.key);
     }
     return;
   }
   if (ap === false && !f.optionalElsewhere) {
-    ctx.findings.push(finding("NOT_APPLICABLE", at, `”${f.label}” gäller inte det valda verksamhetsområdet och räknas inte med.`, { actual: v }));
+    ctx.findings.push(
+      finding(
+        "NOT_APPLICABLE",
+        at,
+        `”${f.label}” gäller inte det valda verksamhetsområdet och räknas inte med.`,
+        { actual: v },
+      ),
+    );
     return;
   }
   checkBounds(ctx, f, v, at);
 }
 
-function checkBounds(ctx: Context, f: InputField, v: TypedValue | null, at: { sheet: string; cell: string; field: string }): void {
+function checkBounds(
+  ctx: Context,
+  f: InputField,
+  v: TypedValue | null,
+  at: { sheet: string; cell: string; field: string },
+): void {
   if (typeof v !== "number") return;
   const show = (n: number) => (f.type === "percent" ? `${fmt(n * 100)} %` : fmt(n));
   if (f.min !== undefined && v < f.min) {
-    ctx.findings.push(finding("BELOW_MIN", at, `”${f.label}” får inte vara lägre än ${show(f.min)}, men är ${show(v)}.`, { expected: f.min, actual: v, delta: v - f.min }));
+    ctx.findings.push(
+      finding("BELOW_MIN", at, `”${f.label}” får inte vara lägre än ${show(f.min)}, men är ${show(v)}.`, {
+        expected: f.min,
+        actual: v,
+        delta: v - f.min,
+      }),
+    );
     ctx.bad.add(f.key);
     return;
   }
   if (f.max !== undefined && v > f.max) {
-    ctx.findings.push(finding("ABOVE_MAX", at, `”${f.label}” får inte vara högre än ${show(f.max)}, men är ${show(v)}.`, { expected: f.max, actual: v, delta: v - f.max }));
+    ctx.findings.push(
+      finding("ABOVE_MAX", at, `”${f.label}” får inte vara högre än ${show(f.max)}, men är ${show(v)}.`, {
+        expected: f.max,
+        actual: v,
+        delta: v - f.max,
+      }),
+    );
     ctx.bad.add(f.key);
     return;
   }
   const p = f.plausible;
   if (ctx.options.plausibility && p) {
     if (p.min !== undefined && v < p.min) {
-      ctx.findings.push(finding("PLAUSIBILITY", at, `”${f.label}” är ovanligt lågt (${show(v)}; rimligt från ${show(p.min)}). ${p.note}. Kontrollera värdet.`, { expected: p.min, actual: v, delta: v - p.min }));
+      ctx.findings.push(
+        finding(
+          "PLAUSIBILITY",
+          at,
+          `”${f.label}” är ovanligt lågt (${show(v)}; rimligt från ${show(p.min)}). ${p.note}. Kontrollera värdet.`,
+          { expected: p.min, actual: v, delta: v - p.min },
+        ),
+      );
     } else if (p.max !== undefined && v > p.max) {
-      ctx.findings.push(finding("PLAUSIBILITY", at, `”${f.label}” är ovanligt högt (${show(v)}; rimligt upp till ${show(p.max)}). ${p.note}. Kontrollera värdet.`, { expected: p.max, actual: v, delta: v - p.max }));
+      ctx.findings.push(
+        finding(
+          "PLAUSIBILITY",
+          at,
+          `”${f.label}” är ovanligt högt (${show(v)}; rimligt upp till ${show(p.max)}). ${p.note}. Kontrollera värdet.`,
+          { expected: p.max, actual: v, delta: v - p.max },
+        ),
+      );
     }
   }
 }
@@ -154,7 +233,19 @@ function checkSeries(ctx: Context, empty: Map<string, boolean>): void {
     const filled = fields.filter((f) => !empty.get(f.key));
     if (ap === false) {
       if (filled.length > 0) {
-        ctx.findings.push(finding("NOT_APPLICABLE", { sheet: at(filled[0]).sheet, cell: at(filled[0]).cell, field: s.key, cells: filled.map((f) => at(f).cell) }, `Raden ”${s.label}” gäller inte det valda verksamhetsområdet och räknas inte med.`, { actual: ctx.values[filled[0].key] }));
+        ctx.findings.push(
+          finding(
+            "NOT_APPLICABLE",
+            {
+              sheet: at(filled[0]).sheet,
+              cell: at(filled[0]).cell,
+              field: s.key,
+              cells: filled.map((f) => at(f).cell),
+            },
+            `Raden ”${s.label}” gäller inte det valda verksamhetsområdet och räknas inte med.`,
+            { actual: ctx.values[filled[0].key] },
+          ),
+        );
       }
       continue;
     }
@@ -164,14 +255,50 @@ function checkSeries(ctx: Context, empty: Map<string, boolean>): void {
     const missing = inPeriod.filter((f) => empty.get(f.key));
     missing.forEach((f) => ctx.bad.add(f.key));
     if (missing.length === inPeriod.length) {
-      ctx.findings.push(finding("SERIES_MISSING", { sheet: at(missing[0]).sheet, cell: at(missing[0]).cell, field: s.key, cells: missing.map((f) => at(f).cell) }, `Raden ”${s.label}” är tom. Fyll i ${s.unit === "antal" ? "antal" : s.unit} för ${ctx.lastMonth === 1 ? "januari" : `januari–${monthName(ctx.lastMonth)}`}; ange 0 om volymen är noll.`, { expected: `${ctx.lastMonth} månader`, actual: 0 }));
+      ctx.findings.push(
+        finding(
+          "SERIES_MISSING",
+          {
+            sheet: at(missing[0]).sheet,
+            cell: at(missing[0]).cell,
+            field: s.key,
+            cells: missing.map((f) => at(f).cell),
+          },
+          `Raden ”${s.label}” är tom. Fyll i ${s.unit === "antal" ? "antal" : s.unit} för ${ctx.lastMonth === 1 ? "januari" : `januari–${monthName(ctx.lastMonth)}`}; ange 0 om volymen är noll.`,
+          { expected: `${ctx.lastMonth} månader`, actual: 0 },
+        ),
+      );
     } else if (missing.length > 0) {
       const names = missing.map((f) => monthName(f.month!)).join(", ");
-      ctx.findings.push(finding("MONTH_MISSING", { sheet: at(missing[0]).sheet, cell: at(missing[0]).cell, field: s.key, cells: missing.map((f) => at(f).cell) }, `”${s.label}” saknar värden för ${names}.`, { expected: inPeriod.length, actual: inPeriod.length - missing.length, delta: -missing.length }));
+      ctx.findings.push(
+        finding(
+          "MONTH_MISSING",
+          {
+            sheet: at(missing[0]).sheet,
+            cell: at(missing[0]).cell,
+            field: s.key,
+            cells: missing.map((f) => at(f).cell),
+          },
+          `”${s.label}” saknar värden för ${names}.`,
+          { expected: inPeriod.length, actual: inPeriod.length - missing.length, delta: -missing.length },
+        ),
+      );
     }
     const after = fields.slice(ctx.lastMonth).filter((f) => !empty.get(f.key));
     if (after.length > 0) {
-      ctx.findings.push(finding("MONTH_AFTER_PERIOD", { sheet: at(after[0]).sheet, cell: at(after[0]).cell, field: s.key, cells: after.map((f) => at(f).cell) }, `”${s.label}” har värden efter rapportperiodens slut (${monthName(ctx.lastMonth)}); de räknas inte med.`, { actual: after.length }));
+      ctx.findings.push(
+        finding(
+          "MONTH_AFTER_PERIOD",
+          {
+            sheet: at(after[0]).sheet,
+            cell: at(after[0]).cell,
+            field: s.key,
+            cells: after.map((f) => at(f).cell),
+          },
+          `”${s.label}” har värden efter rapportperiodens slut (${monthName(ctx.lastMonth)}); de räknas inte med.`,
+          { actual: after.length },
+        ),
+      );
     }
     if (s.checkJumps) checkJumps(ctx, s.label, inPeriod);
   }
@@ -188,7 +315,12 @@ function checkJumps(ctx: Context, label: string, fields: InputField[]): void {
     if (!jump) continue;
     const a = addr(ctx, fields[i].key, fields[i]);
     ctx.findings.push(
-      finding("PERIOD_JUMP", { sheet: a.sheet, cell: a.cell, field: fields[i].key }, `”${label}” ändras kraftigt från ${MONTH_LABELS[i - 1].toLowerCase()} (${fmt(prev)}) till ${MONTH_LABELS[i].toLowerCase()} (${fmt(cur)}). Kontrollera värdet.`, { expected: prev, actual: cur, delta: cur - prev }),
+      finding(
+        "PERIOD_JUMP",
+        { sheet: a.sheet, cell: a.cell, field: fields[i].key },
+        `”${label}” ändras kraftigt från ${MONTH_LABELS[i - 1].toLowerCase()} (${fmt(prev)}) till ${MONTH_LABELS[i].toLowerCase()} (${fmt(cur)}). Kontrollera värdet.`,
+        { expected: prev, actual: cur, delta: cur - prev },
+      ),
     );
   }
 }
@@ -221,7 +353,8 @@ function checkComputed(ctx: Context, deps: Map<string, Set<string>>): Set<string
   let notCalculated = 0;
   const groups = new Map<string, { c: ComputedCell; cells: string[]; first: Finding }>();
   const readRaw = (key: string): SnapshotValue | undefined => {
-    const item = ctx.template.fields.find((f) => f.key === key) ?? ctx.template.computed.find((c) => c.key === key);
+    const item =
+      ctx.template.fields.find((f) => f.key === key) ?? ctx.template.computed.find((c) => c.key === key);
     if (!item) return null;
     const a = addr(ctx, key, item);
     return rawAt(ctx.snapshot, a.sheet, a.cell);
@@ -237,14 +370,28 @@ function checkComputed(ctx: Context, deps: Map<string, Set<string>>): Set<string
     const at = { sheet: a.sheet, cell: a.cell, field: c.key };
     let f: Finding | undefined;
     if (isCellError(raw)) {
-      f = finding("FORMULA_ERROR", at, `”${c.label}” visar ${raw.code}, fast uppgifterna den bygger på är giltiga. Formeln har troligen skadats; den ska vara ${c.formula}.`, { expected: typeof expected === "number" ? expected : null, actual: raw.code });
+      f = finding(
+        "FORMULA_ERROR",
+        at,
+        `”${c.label}” visar ${raw.code}, fast uppgifterna den bygger på är giltiga. Formeln har troligen skadats; den ska vara ${c.formula}.`,
+        { expected: typeof expected === "number" ? expected : null, actual: raw.code },
+      );
     } else if (isEmptyValue(raw)) {
       if (typeof expected === "number") notCalculated++;
       continue;
-    } else if (typeof raw !== "number" || expected === "" || Math.abs(raw - expected) > c.tolerance + 1e-9 * Math.abs(expected)) {
+    } else if (
+      typeof raw !== "number" ||
+      expected === "" ||
+      Math.abs(raw - expected) > c.tolerance + 1e-9 * Math.abs(expected)
+    ) {
       const exp = expected === "" ? null : expected;
       const delta = typeof raw === "number" && exp !== null ? raw - exp : null;
-      f = finding(c.checkCode, at, `”${c.label}” visar ${typeof raw === "number" ? fmt(raw) : `”${String(raw)}”`} men ska vara ${exp === null ? "tom" : fmt(exp)} (${c.rule}). Formeln kan ha skrivits över; återställ ${c.formula}.`, { expected: exp, actual: displayValue(raw), delta });
+      f = finding(
+        c.checkCode,
+        at,
+        `”${c.label}” visar ${typeof raw === "number" ? fmt(raw) : `”${String(raw)}”`} men ska vara ${exp === null ? "tom" : fmt(exp)} (${c.rule}). Formeln kan ha skrivits över; återställ ${c.formula}.`,
+        { expected: exp, actual: displayValue(raw), delta },
+      );
     }
     if (!f) continue;
     broken.add(c.key);
@@ -267,7 +414,14 @@ function checkComputed(ctx: Context, deps: Map<string, Set<string>>): Set<string
     ctx.findings.push(g.first);
   }
   if (notCalculated > 0) {
-    ctx.findings.push(finding("FORMULAS_NOT_CALCULATED", {}, `${notCalculated} beräknade celler saknar värden (filen har inte räknats om i Excel). Öppna och spara filen i Excel för en fullständig kontroll.`, { actual: notCalculated }));
+    ctx.findings.push(
+      finding(
+        "FORMULAS_NOT_CALCULATED",
+        {},
+        `${notCalculated} beräknade celler saknar värden (filen har inte räknats om i Excel). Öppna och spara filen i Excel för en fullständig kontroll.`,
+        { actual: notCalculated },
+      ),
+    );
   }
   return broken;
 }
@@ -283,11 +437,21 @@ function typedComputed(ctx: Context): Record<string, SnapshotValue> {
   return computeCells(ctx.template, input);
 }
 
-function checkCross(ctx: Context, broken: Set<string>, deps: Map<string, Set<string>>, typed: Record<string, SnapshotValue>): void {
+function checkCross(
+  ctx: Context,
+  broken: Set<string>,
+  deps: Map<string, Set<string>>,
+  typed: Record<string, SnapshotValue>,
+): void {
   for (const chk of ctx.template.checks) {
     if (applies(ctx, chk) === false) continue;
     const keys = [chk.target, ...chk.terms.map((t) => t.key)];
-    const tainted = keys.some((k) => ctx.bad.has(k) || broken.has(k) || [...(deps.get(k) ?? [])].some((d) => ctx.bad.has(d) || broken.has(d)));
+    const tainted = keys.some(
+      (k) =>
+        ctx.bad.has(k) ||
+        broken.has(k) ||
+        [...(deps.get(k) ?? [])].some((d) => ctx.bad.has(d) || broken.has(d)),
+    );
     if (tainted) continue;
     const num = (k: string): number | null => {
       if (k in ctx.values) return typeof ctx.values[k] === "number" ? (ctx.values[k] as number) : null;
@@ -308,12 +472,21 @@ function checkCross(ctx: Context, broken: Set<string>, deps: Map<string, Set<str
     const tf = ctx.template.fields.find((f) => f.key === chk.target);
     const a = tf ? addr(ctx, tf.key, tf) : { sheet: null, cell: null };
     ctx.findings.push(
-      finding(chk.code, { sheet: a.sheet, cell: a.cell, field: chk.target }, `${tf?.label ?? chk.target} är ${fmt(target)} men ska vara ${fmt(expected)} (${chk.rule}). Skillnad: ${fmt(target - expected)}.`, { expected, actual: target, delta: target - expected, severity: chk.severity }),
+      finding(
+        chk.code,
+        { sheet: a.sheet, cell: a.cell, field: chk.target },
+        `${tf?.label ?? chk.target} är ${fmt(target)} men ska vara ${fmt(expected)} (${chk.rule}). Skillnad: ${fmt(target - expected)}.`,
+        { expected, actual: target, delta: target - expected, severity: chk.severity },
+      ),
     );
   }
 }
 
-function checkMetrics(ctx: Context, deps: Map<string, Set<string>>, computed: Record<string, SnapshotValue>): void {
+function checkMetrics(
+  ctx: Context,
+  deps: Map<string, Set<string>>,
+  computed: Record<string, SnapshotValue>,
+): void {
   if (!ctx.options.plausibility || ctx.area === null) return;
   for (const m of ctx.template.metrics) {
     if (!m.plausible || !appliesToArea(m, ctx.area) || !m.computedKey) continue;
@@ -326,10 +499,16 @@ function checkMetrics(ctx: Context, deps: Map<string, Set<string>>, computed: Re
     if (!sheetPresent(ctx, c.sheet)) continue;
     const a = addr(ctx, c.key, c);
     const show = (n: number) => (m.unit === "%" ? `${fmt(n * 100)} %` : fmt(n));
-    const bound = p.max !== undefined && v > p.max ? p.max : p.min !== undefined && v < p.min ? p.min : undefined;
+    const bound =
+      p.max !== undefined && v > p.max ? p.max : p.min !== undefined && v < p.min ? p.min : undefined;
     if (bound === undefined) continue;
     ctx.findings.push(
-      finding("PLAUSIBILITY", { sheet: a.sheet, cell: a.cell, field: m.computedKey }, `${m.label} är ${show(v)}, ${v > bound ? "långt över" : "långt under"} ${show(bound)}. ${p.note}. Kontrollera volymer och resurser.`, { expected: bound, actual: v, delta: v - bound }),
+      finding(
+        "PLAUSIBILITY",
+        { sheet: a.sheet, cell: a.cell, field: m.computedKey },
+        `${m.label} är ${show(v)}, ${v > bound ? "långt över" : "långt under"} ${show(bound)}. ${p.note}. Kontrollera volymer och resurser.`,
+        { expected: bound, actual: v, delta: v - bound },
+      ),
     );
   }
 }
@@ -339,8 +518,17 @@ function checkMetrics(ctx: Context, deps: Map<string, Set<string>>, computed: Re
  * lists, organisationsnummer, cross-field, cross-period and plausibility rules. Never throws on a
  * well-typed snapshot; returns findings sorted by sheet and cell, deduplicated.
  */
-export function validateSubmission(snapshot: WorkbookSnapshot, template: TemplateDefinition, options: ValidateOptions = {}): Finding[] {
-  const integrity = checkIntegrity(snapshot, template, options.registry ?? TEMPLATES, options.requireStamp ?? true);
+export function validateSubmission(
+  snapshot: WorkbookSnapshot,
+  template: TemplateDefinition,
+  options: ValidateOptions = {},
+): Finding[] {
+  const integrity = checkIntegrity(
+    snapshot,
+    template,
+    options.registry ?? TEMPLATES,
+    options.requireStamp ?? true,
+  );
   const t = integrity.template;
   const ctx: Context = {
     snapshot,
@@ -361,9 +549,18 @@ export function validateSubmission(snapshot: WorkbookSnapshot, template: Templat
   };
   const empty = readAll(ctx);
   const areaValue = ctx.values[t.roles.area];
-  ctx.area = options.area ?? ((AREA_CODES as readonly string[]).includes(String(areaValue)) ? (areaValue as AreaCode) : null);
+  ctx.area =
+    options.area ??
+    ((AREA_CODES as readonly string[]).includes(String(areaValue)) ? (areaValue as AreaCode) : null);
   if (ctx.area === null) {
-    ctx.findings.push(finding("AREA_UNKNOWN", {}, "Verksamhetsområdet är inte valt; kontrollerna av volymer och personalkategorier som beror på det hoppades över.", {}));
+    ctx.findings.push(
+      finding(
+        "AREA_UNKNOWN",
+        {},
+        "Verksamhetsområdet är inte valt; kontrollerna av volymer och personalkategorier som beror på det hoppades över.",
+        {},
+      ),
+    );
   }
   checkContext(ctx);
   const pt = ctx.values[t.roles.periodType];
@@ -378,5 +575,8 @@ export function validateSubmission(snapshot: WorkbookSnapshot, template: Templat
   const typed = typedComputed(ctx);
   checkCross(ctx, broken, deps, typed);
   checkMetrics(ctx, deps, typed);
-  return sortAndDedupe(ctx.findings, t.sheets.map((s) => integrity.sheets.get(s.name) ?? s.name));
+  return sortAndDedupe(
+    ctx.findings,
+    t.sheets.map((s) => integrity.sheets.get(s.name) ?? s.name),
+  );
 }
