@@ -10,6 +10,7 @@ import { readSubmission } from "../../domain/validate/read";
 import { verdict as verdictOf, type Severity } from "../../domain/validate/findings";
 import { validateSubmission } from "../../domain/validate/validate";
 import { computeMetrics } from "../../domain/metrics";
+import { deviationsOnly, evaluateContract, type Avtal, type Deviation } from "../../domain/contract";
 import { LATEST_TEMPLATE, TEMPLATES } from "../../domain/template/registry";
 import { readWorkbook, UnreadableWorkbookError, DEFAULT_LIMITS } from "../../xlsx/read";
 import { emptyFileError, tooLargeError } from "../../xlsx/probe";
@@ -59,8 +60,10 @@ export interface FileResult {
   counts: Record<Severity, number>;
   /** Metric id -> value (null when it cannot be computed), see README. */
   metrics: Record<string, number | boolean | null> | null;
-  /** Contract deviations (filled when --avtal is given and contract rules are available). */
-  deviations: unknown[];
+  /** Contract clauses needing attention (status warning, deviation or not_evaluable) when --avtal is given. */
+  deviations: Deviation[];
+  /** The avtal the file was evaluated against (id and version), when --avtal is given. */
+  avtal?: { id: string; version: string } | null;
   /** Path of the annotated copy, when --annotate was given. */
   annotated?: string;
   /** Why the annotated copy could not be written. */
@@ -75,6 +78,15 @@ export interface ValidateFileOptions {
   annotateName?: string;
   /** Largest file accepted. */
   maxFileBytes?: number;
+  /** Avtal to evaluate against (the one whose id matches the file's avtal-id; a single avtal always applies). */
+  avtal?: Avtal[];
+  /** Today's date (ÅÅÅÅ-MM-DD) for reporting-deadline checks. */
+  today?: string;
+}
+
+/** The avtal that applies to a submission: same id, or the only one given. */
+export function chooseAvtal(avtal: readonly Avtal[], avtalId: string | null): Avtal | undefined {
+  return avtal.find((a) => a.id === avtalId) ?? (avtal.length === 1 ? avtal[0] : undefined);
 }
 
 const SUBMISSION_TEXT_KEYS = { provider: "uppgifter.utforare", unit: "uppgifter.enhet" } as const;
@@ -186,6 +198,11 @@ export async function validateFile(file: string, label: string = file, options: 
       metrics: metricsRecord(metrics),
       deviations: [],
     };
+    if (options.avtal) {
+      const avtal = chooseAvtal(options.avtal, submission.avtalId);
+      result.avtal = avtal ? { id: avtal.id, version: avtal.version } : null;
+      if (avtal) result.deviations = deviationsOnly(evaluateContract(submission, metrics, avtal, options.today ?? new Date().toISOString().slice(0, 10)));
+    }
     if (options.annotateDir) {
       const out = path.join(options.annotateDir, options.annotateName ?? path.basename(file));
       try {

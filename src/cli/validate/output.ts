@@ -56,6 +56,11 @@ export function fileText(r: FileResult): string {
   const c = r.counts;
   const lines = [`${r.file}: ${r.verdict} (${plural(c.error, "fel", "fel")}, ${plural(c.warning, "varning", "varningar")}, ${c.info} info)`];
   for (const f of r.findings) lines.push(`  ${f.severity === "error" ? "FEL    " : f.severity === "warning" ? "VARNING" : "INFO   "} ${findingLine(f)}`);
+  if (r.avtal === null) lines.push("  Avtal: inget av de angivna avtalen gäller filens avtals-id; avtalskontrollen hoppades över.");
+  for (const d of r.deviations) {
+    const tag = d.status === "deviation" ? "AVVIKELSE" : d.status === "warning" ? "VARNING  " : "EJ BEDÖMD";
+    lines.push(`  ${tag} avtal ${d.avtalId} punkt ${d.clauseId}  ${d.message}`);
+  }
   if (r.annotated) lines.push(`  Granskningskopia: ${r.annotated}`);
   if (r.annotateError) lines.push(`  ${r.annotateError}`);
   return lines.join("\n");
