@@ -88,6 +88,23 @@ export function unwrap<T>(c: Computed<T>): T {
   return failWith(c.kind, c.reason);
 }
 
+/**
+ * Call a domain function that signals bad input by throwing RangeError with a Swedish message
+ * (e.g. the cost split): that becomes #VALUE! with the message; anything else propagates.
+ */
+export function fromDomain<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof RangeError) return fail("#VALUE!", ensurePeriod(err.message));
+    throw err;
+  }
+}
+
+function ensurePeriod(s: string): string {
+  return /[.!?]$/.test(s) ? s : `${s}.`;
+}
+
 /** Message for an unexpected exception (a bug): never a silently wrong number. */
 export const UNEXPECTED_ERROR =
   "Ett oväntat fel inträffade i funktionen. Kontrollera indata och försök igen.";

@@ -13,6 +13,7 @@
  * directly.
  */
 import { compareToTarget } from "../src/domain/contract";
+import { allocate as allocateDomain, CostKeySchema, normaliseShares } from "../src/domain/costsplit";
 import {
   operatingMargin as operatingMarginDomain,
   operatingResult,
@@ -24,7 +25,7 @@ import {
   type ResultRequirementRule,
 } from "../src/domain/metrics";
 import { isValidOrgNumber as isValidOrgNumberDomain } from "../src/domain/orgnr";
-import { errorForKind, excelFunction, fail, unwrap, type ExcelError } from "./errors";
+import { errorForKind, excelFunction, fail, fromDomain, unwrap, type ExcelError } from "./errors";
 import {
   integerArg,
   isBlank,
@@ -34,6 +35,7 @@ import {
   optionalTextArg,
   requiredNumberArg,
   textArg,
+  vectorArg,
 } from "./inputs";
 import { sharedCostKeyClient, type ShareQuery } from "./keyClient";
 
@@ -200,6 +202,77 @@ export function deviationStatus(
     const { status } = compareToTarget(a, t, comparator, { kind: "absolute", value: tol });
     return status === "ok" ? "OK" : status === "warning" ? "VARNING" : "AVVIKELSE";
   });
+}
+
+// ------------------------------------------------------------------------------ cost split
+
+/**
+ * Splits an amount between the parties in whole kronor by shares or weights; the parts always add
+ * up to exactly the amount (largest remainder). With direct costs, each party first pays its own
+ * and the rest is split by the shares. The result spills in the shape (row or column) of the shares.
+ * @customfunction ALLOCATE ALLOCATE
+ * @param amount The amount to split, in kronor (including the direct costs). Rounded to whole kronor.
+ * @param shares A row or column with one share or weight per party, e.g. 52 % and 48 %, or populations. Empty cells count as 0.
+ * @param directCosts Optional: costs that belong to one party only, one per party in the same order as the shares.
+ * @returns One amount per party, in kronor.
+ */
+export function allocate(amount: unknown, shares: unknown[][], directCosts?: unknown[][]): number[][] {
+  return excelFunction(() => {
+    const total = requiredNumberArg(amount, "beloppet");
+    const weights = vectorArg(shares, "andelarna");
+    const direct = isBlankRange(directCosts) ? null : vectorArg(directCosts, "de direkta kostnaderna").values;
+    if (direct && direct.length !== weights.values.length) {
+      return fail(
+        "#VALUE!",
+        `De direkta kostnaderna ska ha ett värde per part: ${weights.values.length} andelar men ${direct.length} direkta kostnader.`,
+      );
+    }
+    const parsed = CostKeySchema.safeParse({
+      id: "fordela",
+      name: "UPPF.FORDELA",
+      basis: "fixed",
+      directFirst: direct !== null,
+      parties: weights.values.map((w, i) => ({ id: `part ${i + 1}`, name: `Part ${i + 1}`, weight: w })),
+    });
+    if (!parsed.success) return fail("#VALUE!", keyProblem(parsed.error.issues[0], "Andel"));
+    const directByParty = Object.fromEntries((direct ?? []).map((d, i) => [`part ${i + 1}`, d]));
+    const result = fromDomain(() => allocateDomain(total, parsed.data, directByParty));
+    return weights.reshape(result.parts.map((p) => p.amount));
+  });
+}
+
+/**
+ * Shares that add up to 1 from a basis, e.g. population per region. The result spills in the
+ * shape (row or column) of the basis.
+ * @customfunction KEYSHARES KEYSHARES
+ * @param basis A row or column with the basis per party, e.g. inhabitants, purchase volume or number of procurements. Empty cells count as 0.
+ * @returns One share per party (format the cells as percentages).
+ */
+export function keyShares(basis: unknown[][]): number[][] {
+  return excelFunction(() => {
+    const b = vectorArg(basis, "underlaget");
+    const negative = b.values.findIndex((w) => w < 0);
+    if (negative !== -1) return fail("#VALUE!", `Underlaget: värde ${negative + 1} är negativt.`);
+    if (b.values.every((w) => w === 0)) {
+      return fail("#DIV/0!", "Underlaget summerar till 0, så andelar kan inte beräknas.");
+    }
+    return b.reshape(fromDomain(() => normaliseShares(b.values)));
+  });
+}
+
+/** True when an optional range argument was omitted (or is one empty cell). */
+function isBlankRange(v: unknown): boolean {
+  if (v === null || v === undefined) return true;
+  if (Array.isArray(v)) return v.length === 1 && Array.isArray(v[0]) && v[0].length === 1 && isBlank(v[0][0]);
+  return isBlank(v);
+}
+
+/** A Swedish message for the first problem zod found in a key built from a formula's ranges. */
+function keyProblem(issue: { path: PropertyKey[]; message: string } | undefined, what: string): string {
+  if (!issue) return "Andelarna är ogiltiga.";
+  const [first, index] = issue.path;
+  if (first === "parties" && typeof index === "number") return `${what} ${index + 1}: ${issue.message}.`;
+  return `${issue.message}.`;
 }
 
 // ------------------------------------------------------------------------------ identifiers and keys

@@ -7,8 +7,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  allocate,
   deviationStatus,
   isValidOrgNumber,
+  keyShares,
   operatingMargin,
   productivity,
   requiredMargin,
@@ -206,5 +208,175 @@ describe("UPPF.ORGNR (ISORGNUMBER)", () => {
     for (const v of ["212000-0143", "19850101-1234", "850101-1234", "", null, "abc", true, 12.5]) {
       expect(isValidOrgNumber(v)).toBe(false);
     }
+  });
+});
+
+describe("UPPF.FORDELA (ALLOCATE)", () => {
+  it("reproduces ~52/48 from 'half each plus the costs tied to one region'", () => {
+    // 10 mnkr, of which 400 tkr tied to Sörmland: 5,2 / 4,8 mnkr.
+    expect(allocate(10_000_000, [[1, 1]], [[400_000, 0]])).toEqual([[5_200_000, 4_800_000]]);
+    expect(allocate(10_000_000, [[0.52], [0.48]])).toEqual([[5_200_000], [4_800_000]]);
+  });
+
+  it("splits by population 51,8 / 48,2 (SCB 2023: 301 944 / 280 813) in whole kronor summing exactly", () => {
+    const [[s], [v]] = allocate(120_000, [[301_944], [280_813]]); // the committee's 120 tkr a year
+    expect(s + v).toBe(120_000);
+    expect(s / 120_000).toBeCloseTo(0.518, 3);
+    expect(v / 120_000).toBeCloseTo(0.482, 3);
+    expect(Number.isInteger(s) && Number.isInteger(v)).toBe(true);
+  });
+
+  it("follows the shape of the shares (row → row, column → column), with empty cells as 0", () => {
+    expect(allocate(100, [[1, null, 1]])).toEqual([[50, 0, 50]]);
+    expect(allocate(100, [[1], [""], [3]])).toEqual([[25], [0], [75]]);
+    expect(allocate(7, [[1]])).toEqual([[7]]);
+    expect(allocate(100, [[1, 1]], [[null]])).toEqual([[50, 50]]); // omitted direct costs
+  });
+
+  it("gives #VALUE! with the reason for bad shares, direct costs or amounts", () => {
+    expectError(
+      call(() =>
+        allocate(100, [
+          [1, 2],
+          [3, 4],
+        ]),
+      ),
+      "#VALUE!",
+      /en rad eller en kolumn/,
+    );
+    expectError(
+      call(() => allocate(100, [[1, -1]])),
+      "#VALUE!",
+      /Andel 2: Vikten får inte vara negativ/,
+    );
+    expectError(
+      call(() => allocate(100, [[0, 0]])),
+      "#VALUE!",
+      /större än 0/,
+    );
+    expectError(
+      call(() => allocate(100, [[1, "hälften"]])),
+      "#VALUE!",
+      /Andelarna: värde 2 ska vara ett tal/,
+    );
+    expectError(
+      call(() => allocate(100, [[1, 1]], [[10, 0, 0]])),
+      "#VALUE!",
+      /2 andelar men 3 direkta/,
+    );
+    expectError(
+      call(() => allocate(100, [[1, 1]], [[80, 30]])),
+      "#VALUE!",
+      /större än beloppet/,
+    );
+    expectError(
+      call(() => allocate(-5, [[1, 1]])),
+      "#VALUE!",
+      /negativt/,
+    );
+    expectError(
+      call(() => allocate(null, [[1, 1]])),
+      "#N/A",
+      /Beloppet saknas/,
+    );
+  });
+
+  it("always sums exactly to the (whole-krona) amount, never negative (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 1e12 }),
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 1e7 }), fc.double({ min: 0, max: 1, noNaN: true })), {
+          minLength: 1,
+          maxLength: 12,
+        }),
+        fc.boolean(),
+        (amount, weights, asColumn) => {
+          fc.pre(weights.some((w) => w > 0));
+          const shares = asColumn ? weights.map((w) => [w]) : [weights];
+          const out = allocate(amount, shares);
+          const flat = out.flat();
+          expect(out.length).toBe(asColumn ? weights.length : 1);
+          expect(flat).toHaveLength(weights.length);
+          expect(flat.every((x) => Number.isInteger(x) && x >= 0)).toBe(true);
+          expect(flat.reduce((a, b) => a + b, 0)).toBe(amount);
+        },
+      ),
+    );
+  });
+
+  it("with direct costs, each party pays at least its own and the parts still sum exactly (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ w: fc.integer({ min: 1, max: 1000 }), d: fc.integer({ min: 0, max: 1e6 }) }), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        fc.integer({ min: 0, max: 1e9 }),
+        (parties, rest) => {
+          const amount = parties.reduce((a, p) => a + p.d, 0) + rest;
+          const [row] = allocate(amount, [parties.map((p) => p.w)], [parties.map((p) => p.d)]);
+          expect(row.reduce((a, b) => a + b, 0)).toBe(amount);
+          row.forEach((x, i) => expect(x).toBeGreaterThanOrEqual(parties[i].d));
+        },
+      ),
+    );
+  });
+});
+
+describe("UPPF.NYCKELANDELAR (KEYSHARES)", () => {
+  it("gives 51,8 % / 48,2 % from the populations 301 944 and 280 813, in the basis' shape", () => {
+    const [[s], [v]] = keyShares([[301_944], [280_813]]);
+    expect(s).toBeCloseTo(0.518, 3);
+    expect(v).toBeCloseTo(0.482, 3);
+    const [row] = keyShares([[52, 48]]);
+    expect(row).toHaveLength(2);
+    expect(row[0]).toBeCloseTo(0.52, 12);
+    expect(row[1]).toBeCloseTo(0.48, 12);
+    expect(keyShares([["301 944", null, 280_813]])[0][1]).toBe(0);
+  });
+
+  it("gives #DIV/0! when the basis sums to 0 and #VALUE! for negative or text values", () => {
+    expectError(
+      call(() => keyShares([[0, null]])),
+      "#DIV/0!",
+      /summerar till 0/,
+    );
+    expectError(
+      call(() => keyShares([[5, -1]])),
+      "#VALUE!",
+      /värde 2 är negativt/,
+    );
+    expectError(
+      call(() => keyShares([[5, "många"]])),
+      "#VALUE!",
+      /ska vara ett tal/,
+    );
+    expectError(
+      call(() =>
+        keyShares([
+          [1, 2],
+          [3, 4],
+        ]),
+      ),
+      "#VALUE!",
+      /en rad eller en kolumn/,
+    );
+  });
+
+  it("always sums to 1, each share in [0, 1] (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 1e9 }), fc.double({ min: 0, max: 1e6, noNaN: true })), {
+          minLength: 1,
+          maxLength: 20,
+        }),
+        (basis) => {
+          fc.pre(basis.some((b) => b > 0));
+          const [row] = keyShares([basis]);
+          expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+          expect(row.every((x) => x >= 0 && x <= 1)).toBe(true);
+        },
+      ),
+    );
   });
 });
