@@ -189,7 +189,12 @@ export class MemorySyncServer {
             value: m.value,
             version: current.version,
           });
-          outcomes.push({ mutationId: m.mutationId, status: "applied", version: current.version, seq: String(current.lastSeq) });
+          outcomes.push({
+            mutationId: m.mutationId,
+            status: "applied",
+            version: current.version,
+            seq: String(current.lastSeq),
+          });
           continue;
         }
         this.conflictLog.push({
@@ -204,12 +209,22 @@ export class MemorySyncServer {
           serverValue: curValue,
           serverVersion: curVersion,
         });
-        outcomes.push({ mutationId: m.mutationId, status: "conflict", serverValue: curValue, serverVersion: curVersion });
+        outcomes.push({
+          mutationId: m.mutationId,
+          status: "conflict",
+          serverValue: curValue,
+          serverVersion: curVersion,
+        });
         continue;
       }
       this.seq += 1;
       const version = curVersion + 1;
-      this.cellsByKey.set(key, { value: m.value, version, lastSeq: this.seq, authors: [...(current?.authors ?? []), m.clientId] });
+      this.cellsByKey.set(key, {
+        value: m.value,
+        version,
+        lastSeq: this.seq,
+        authors: [...(current?.authors ?? []), m.clientId],
+      });
       this.changeLog.push({
         seq: String(this.seq),
         workbookId: m.workbookId,

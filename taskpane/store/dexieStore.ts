@@ -45,8 +45,8 @@ class SyncDatabase extends Dexie {
 
 export interface DexieStoreOptions {
   /** Injected IndexedDB (tests); default the global one. */
-  indexedDB?: { open: Function };
-  IDBKeyRange?: { bound: Function; lowerBound: Function; upperBound: Function };
+  indexedDB?: IDBFactory;
+  IDBKeyRange?: typeof IDBKeyRange;
 }
 
 /** The database name for a user and workbook. */
@@ -64,7 +64,8 @@ function isQuotaError(err: unknown): boolean {
 }
 
 function translate(err: unknown, what: string): Error {
-  if (err instanceof StoreQuotaError || err instanceof StoreError || err instanceof StoreClearedError) return err;
+  if (err instanceof StoreQuotaError || err instanceof StoreError || err instanceof StoreClearedError)
+    return err;
   for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
     if (e instanceof StoreClearedError) return e;
     e = (e as { inner?: unknown }).inner;
@@ -91,24 +92,28 @@ export class DexieSyncStore implements SyncStore {
 
   async load(init: () => StoreMeta): Promise<{ fresh: boolean; snapshot: StoreSnapshot }> {
     try {
-      return await this.db.transaction("rw", [this.db.cells, this.db.outbox, this.db.conflicts, this.db.meta], async () => {
-        let meta: StoreMeta | undefined = await this.db.meta.get("meta");
-        let fresh = false;
-        if (!meta) {
-          // No marker: new or cleared. Whatever rows survived a partial clear are not trusted.
-          await Promise.all([this.db.cells.clear(), this.db.outbox.clear(), this.db.conflicts.clear()]);
-          meta = init();
-          await this.db.meta.put({ ...meta, key: "meta" });
-          fresh = true;
-        }
-        const { key: _key, ...plainMeta } = meta as MetaRow;
-        const [cells, outbox, conflicts] = await Promise.all([
-          this.db.cells.toArray(),
-          this.db.outbox.orderBy("mutationId").toArray(),
-          this.db.conflicts.toArray(),
-        ]);
-        return { fresh, snapshot: { meta: plainMeta, cells, outbox, conflicts } };
-      });
+      return await this.db.transaction(
+        "rw",
+        [this.db.cells, this.db.outbox, this.db.conflicts, this.db.meta],
+        async () => {
+          let meta: StoreMeta | undefined = await this.db.meta.get("meta");
+          let fresh = false;
+          if (!meta) {
+            // No marker: new or cleared. Whatever rows survived a partial clear are not trusted.
+            await Promise.all([this.db.cells.clear(), this.db.outbox.clear(), this.db.conflicts.clear()]);
+            meta = init();
+            await this.db.meta.put({ ...meta, key: "meta" });
+            fresh = true;
+          }
+          const { key: _key, ...plainMeta } = meta as MetaRow;
+          const [cells, outbox, conflicts] = await Promise.all([
+            this.db.cells.toArray(),
+            this.db.outbox.orderBy("mutationId").toArray(),
+            this.db.conflicts.toArray(),
+          ]);
+          return { fresh, snapshot: { meta: plainMeta, cells, outbox, conflicts } };
+        },
+      );
     } catch (err) {
       throw translate(err, "öppnas");
     }
@@ -116,17 +121,21 @@ export class DexieSyncStore implements SyncStore {
 
   async commit(write: StoreWrite): Promise<void> {
     try {
-      await this.db.transaction("rw", [this.db.cells, this.db.outbox, this.db.conflicts, this.db.meta], async () => {
-        if (!(await this.db.meta.get("meta"))) throw new StoreClearedError();
-        if (write.clearCells) await this.db.cells.clear();
-        if (write.putCells?.length) await this.db.cells.bulkPut(write.putCells);
-        if (write.deleteOutbox?.length) await this.db.outbox.bulkDelete(write.deleteOutbox);
-        if (write.putOutbox?.length) await this.db.outbox.bulkPut(write.putOutbox);
-        if (write.putConflicts?.length) await this.db.conflicts.bulkPut(write.putConflicts);
-        if (write.meta && Object.keys(write.meta).length > 0) {
-          await this.db.meta.update("meta", write.meta);
-        }
-      });
+      await this.db.transaction(
+        "rw",
+        [this.db.cells, this.db.outbox, this.db.conflicts, this.db.meta],
+        async () => {
+          if (!(await this.db.meta.get("meta"))) throw new StoreClearedError();
+          if (write.clearCells) await this.db.cells.clear();
+          if (write.putCells?.length) await this.db.cells.bulkPut(write.putCells);
+          if (write.deleteOutbox?.length) await this.db.outbox.bulkDelete(write.deleteOutbox);
+          if (write.putOutbox?.length) await this.db.outbox.bulkPut(write.putOutbox);
+          if (write.putConflicts?.length) await this.db.conflicts.bulkPut(write.putConflicts);
+          if (write.meta && Object.keys(write.meta).length > 0) {
+            await this.db.meta.update("meta", write.meta);
+          }
+        },
+      );
     } catch (err) {
       throw translate(err, "sparas");
     }

@@ -13,7 +13,17 @@
  *   rebuilds the cache from the server's log and diffs the workbook against the server state the
  *   workbook last saw, so unsynced edits in the workbook are still pushed and nothing is overwritten.
  */
-import { CellAddressSchema, CellValueSchema, MAX_PUSH_BATCH, SheetNameSchema, type CellValue, type Mutation, type PullResponse, type PushRequest, type PushResponse } from "../../src/sync/protocol";
+import {
+  CellAddressSchema,
+  CellValueSchema,
+  MAX_PUSH_BATCH,
+  SheetNameSchema,
+  type CellValue,
+  type Mutation,
+  type PullResponse,
+  type PushRequest,
+  type PushResponse,
+} from "../../src/sync/protocol";
 import { SyncTransportError, type SyncTransport } from "../../src/sync/transport";
 import {
   StoreClearedError,
@@ -28,7 +38,14 @@ import {
   type SyncStore,
 } from "../store/types";
 import { syncText } from "./messages";
-import { systemClock, type CellEntry, type CellRef, type SyncClock, type SyncStatus, type SyncWorkbook } from "./types";
+import {
+  systemClock,
+  type CellEntry,
+  type CellRef,
+  type SyncClock,
+  type SyncStatus,
+  type SyncWorkbook,
+} from "./types";
 
 export const SETTINGS_KEY = "uppf.sync";
 
@@ -211,7 +228,8 @@ class Draft {
     return this.conflicts.get(id) ?? this.m.conflicts.get(id);
   }
   openConflictFor(id: string): ConflictRecord | undefined {
-    for (const c of this.conflicts.values()) if (c.state === "open" && cellId(c.sheet, c.cell) === id) return c;
+    for (const c of this.conflicts.values())
+      if (c.state === "open" && cellId(c.sheet, c.cell) === id) return c;
     const mid = this.m.openConflictByCell.get(id);
     if (mid === undefined) return undefined;
     const c = this.conflict(mid);
@@ -323,7 +341,9 @@ export class SyncClient {
       );
     }
     if (this.store.workbookId !== this.workbookId) {
-      throw new Error(`SyncClient: the store belongs to workbook ${this.store.workbookId}, not ${this.workbookId}`);
+      throw new Error(
+        `SyncClient: the store belongs to workbook ${this.store.workbookId}, not ${this.workbookId}`,
+      );
     }
   }
 
@@ -385,7 +405,9 @@ export class SyncClient {
 
   /** Open conflicts and rejected edits, oldest first. */
   listConflicts(): ConflictRecord[] {
-    return [...this.mirror.conflicts.values()].filter((c) => c.state === "open").sort((a, b) => a.detectedAt.localeCompare(b.detectedAt));
+    return [...this.mirror.conflicts.values()]
+      .filter((c) => c.state === "open")
+      .sort((a, b) => a.detectedAt.localeCompare(b.detectedAt));
   }
 
   /** Every conflict record, resolved ones too (history). */
@@ -421,8 +443,12 @@ export class SyncClient {
       if (!r || r.state !== "open") throw new Error(syncText.conflictMissing);
       const id = cellId(r.sheet, r.cell);
       const cached = draft.cell(id) ?? { ...ZERO, sheet: r.sheet, cell: r.cell };
-      const theirs = cached.version > r.theirsVersion ? { value: cached.value, version: cached.version } : { value: r.theirs, version: r.theirsVersion };
-      const target: CellValue = choice === "theirs" ? theirs.value : choice === "mine" ? r.mine : (value ?? null);
+      const theirs =
+        cached.version > r.theirsVersion
+          ? { value: cached.value, version: cached.version }
+          : { value: r.theirs, version: r.theirsVersion };
+      const target: CellValue =
+        choice === "theirs" ? theirs.value : choice === "mine" ? r.mine : (value ?? null);
       if (choice !== "theirs") {
         const problem = this.validate({ sheet: r.sheet, cell: r.cell, value: target });
         if (problem) throw new Error(syncText.invalidValue(problem));
@@ -441,7 +467,9 @@ export class SyncClient {
   // ---------------------------------------------------------------- internals: serialisation, status
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(() => (this.stopped ? Promise.reject(new Error("SyncClient stopped")) : fn()));
+    const run = this.queue.then(() =>
+      this.stopped ? Promise.reject(new Error("SyncClient stopped")) : fn(),
+    );
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -477,7 +505,13 @@ export class SyncClient {
     let conflicts = 0;
     for (const c of this.mirror.conflicts.values()) if (c.state === "open") conflicts++;
     const state: SyncStatus["state"] =
-      this.errorKind === "offline" ? "offline" : this.errorKind === "error" || this.storeProblem ? "error" : pending > 0 ? "pending" : "synced";
+      this.errorKind === "offline"
+        ? "offline"
+        : this.errorKind === "error" || this.storeProblem
+          ? "error"
+          : pending > 0
+            ? "pending"
+            : "synced";
     const next: SyncStatus = { state, pending, conflicts };
     if (this.offlineSince !== undefined) next.offlineSince = new Date(this.offlineSince).toISOString();
     if (this.lastSyncAt !== undefined) next.lastSyncAt = new Date(this.lastSyncAt).toISOString();
@@ -535,7 +569,8 @@ export class SyncClient {
     if (!raw) return undefined;
     try {
       const s = JSON.parse(raw) as Partial<WorkbookSetting>;
-      if (s.workbookId !== this.workbookId || typeof s.cursor !== "string" || !/^[0-9]{1,19}$/.test(s.cursor)) return undefined;
+      if (s.workbookId !== this.workbookId || typeof s.cursor !== "string" || !/^[0-9]{1,19}$/.test(s.cursor))
+        return undefined;
       return { workbookId: s.workbookId, cursor: s.cursor, clientId: String(s.clientId ?? "") };
     } catch {
       return undefined;
@@ -609,7 +644,8 @@ export class SyncClient {
         if (value !== server.value) edits.push({ id, value, base });
         continue;
       }
-      if (server.version !== base.version && value !== server.value) writes.push({ ...splitId(id), value: server.value });
+      if (server.version !== base.version && value !== server.value)
+        writes.push({ ...splitId(id), value: server.value });
     }
     for (const e of edits) this.planEdit(draft, { ...splitId(e.id), value: e.value }, e.base);
     draft.setCursor(cursor);
@@ -652,7 +688,8 @@ export class SyncClient {
           const p = atCursor.get(id);
           if (!p || c.version > p.version) atCursor.set(id, { value: c.value, version: c.version });
         }
-        if (c.clientId === clientId && c.mutationId !== null) own.push({ mutationId: c.mutationId, id, version: c.version });
+        if (c.clientId === clientId && c.mutationId !== null)
+          own.push({ mutationId: c.mutationId, id, version: c.version });
       }
       if (!page.hasMore || page.cursor === since) {
         since = page.cursor;
@@ -703,7 +740,15 @@ export class SyncClient {
     }
   }
 
-  private newEntry(draft: Draft, sheet: string, cell: string, value: CellValue, baseVersion: number, baseValue: CellValue, dependsOn?: number): OutboxEntry {
+  private newEntry(
+    draft: Draft,
+    sheet: string,
+    cell: string,
+    value: CellValue,
+    baseVersion: number,
+    baseValue: CellValue,
+    dependsOn?: number,
+  ): OutboxEntry {
     const e: OutboxEntry = {
       mutationId: draft.nextMutationId(),
       sheet,
@@ -758,10 +803,14 @@ export class SyncClient {
         // Never sent: replace its value (or drop it when the edit was undone and the server still
         // has that base; if the server moved on, the user's value must still be pushed).
         const cached = draft.cell(id) ?? ZERO;
-        if (last.dependsOn === undefined && value === last.baseValue && last.baseVersion === cached.version && value === cached.value) {
+        if (
+          last.dependsOn === undefined &&
+          value === last.baseValue &&
+          last.baseVersion === cached.version &&
+          value === cached.value
+        ) {
           draft.deleteEntry(last.mutationId);
-        }
-        else draft.putEntry({ ...last, value, authoredAt: this.isoNow() });
+        } else draft.putEntry({ ...last, value, authoredAt: this.isoNow() });
         return;
       }
       // The earlier edit may be on its way: this one waits for its version.
@@ -780,10 +829,12 @@ export class SyncClient {
     if (!addr.success) return `${edit.sheet}!${edit.cell}: ${addr.error.issues[0]?.message}`;
     const v = CellValueSchema.safeParse(edit.value);
     if (!v.success) {
-      if (typeof edit.value === "string") return `${edit.sheet}!${edit.cell}: texten är längre än 32 767 tecken`;
+      if (typeof edit.value === "string")
+        return `${edit.sheet}!${edit.cell}: texten är längre än 32 767 tecken`;
       return `${edit.sheet}!${edit.cell}: ${v.error.issues[0]?.message}`;
     }
-    if (typeof edit.value === "number" && !Number.isFinite(edit.value)) return `${edit.sheet}!${edit.cell}: talet är inte ändligt`;
+    if (typeof edit.value === "number" && !Number.isFinite(edit.value))
+      return `${edit.sheet}!${edit.cell}: talet är inte ändligt`;
     return undefined;
   }
 
@@ -794,13 +845,19 @@ export class SyncClient {
     draft.deleteEntry(e.mutationId);
     const id = cellId(e.sheet, e.cell);
     const cached = draft.cell(id);
-    if (!cached || version > cached.version) draft.putCell({ sheet: e.sheet, cell: e.cell, value: e.value, version });
+    if (!cached || version > cached.version)
+      draft.putCell({ sheet: e.sheet, cell: e.cell, value: e.value, version });
     for (const dep of draft.entriesForCell(id)) {
       if (dep.dependsOn !== e.mutationId) continue;
       // Never sent: safe to renumber so it is pushed after whatever was pushed meanwhile.
       draft.deleteEntry(dep.mutationId);
       const { dependsOn: _d, ...rest } = dep;
-      draft.putEntry({ ...rest, mutationId: draft.nextMutationId(), baseVersion: version, baseValue: e.value });
+      draft.putEntry({
+        ...rest,
+        mutationId: draft.nextMutationId(),
+        baseVersion: version,
+        baseValue: e.value,
+      });
     }
   }
 
@@ -896,7 +953,8 @@ export class SyncClient {
         try {
           if (this.reloadStore) await this.exclusive(() => this.loadStore());
           if (this.reconcileFrom !== undefined) await this.reconcileFromServer(this.reconcileFrom);
-          if (this.unsaved.size > 0) await this.exclusive(() => this.enqueueEdits([...this.unsaved.values()]));
+          if (this.unsaved.size > 0)
+            await this.exclusive(() => this.enqueueEdits([...this.unsaved.values()]));
           await this.pushAll();
           await this.pullAll();
           if (await this.exclusive(() => this.confirmDuplicates())) this.again = true;
@@ -1008,7 +1066,11 @@ export class SyncClient {
         authoredAt: e.authoredAt,
       });
     }
-    this.storeProblem = foreign ? syncText.foreignAuthor : this.storeProblem === syncText.foreignAuthor ? undefined : this.storeProblem;
+    this.storeProblem = foreign
+      ? syncText.foreignAuthor
+      : this.storeProblem === syncText.foreignAuthor
+        ? undefined
+        : this.storeProblem;
     if (mutations.length === 0) return undefined;
     await this.persist(draft);
     return { clientId: this.mirror.meta.clientId, mutations };
@@ -1025,7 +1087,11 @@ export class SyncClient {
         progressed = true; // settled meanwhile (by a pull)
         continue;
       }
-      const o = outcomes.get(m.mutationId) ?? (m.mutationId <= reply.lastMutationId ? ({ mutationId: m.mutationId, status: "duplicate" } as const) : undefined);
+      const o =
+        outcomes.get(m.mutationId) ??
+        (m.mutationId <= reply.lastMutationId
+          ? ({ mutationId: m.mutationId, status: "duplicate" } as const)
+          : undefined);
       if (!o) continue;
       progressed = true;
       const id = cellId(e.sheet, e.cell);
@@ -1034,11 +1100,20 @@ export class SyncClient {
           this.ackApplied(draft, e, o.version);
           break;
         case "conflict":
-          this.ackNotApplied(draft, e, { kind: "conflict", theirs: o.serverValue, theirsVersion: o.serverVersion });
+          this.ackNotApplied(draft, e, {
+            kind: "conflict",
+            theirs: o.serverValue,
+            theirsVersion: o.serverVersion,
+          });
           break;
         case "rejected": {
           const cached = draft.cell(id) ?? ZERO;
-          this.ackNotApplied(draft, e, { kind: "rejected", theirs: cached.value, theirsVersion: cached.version, reason: o.reason });
+          this.ackNotApplied(draft, e, {
+            kind: "rejected",
+            theirs: cached.value,
+            theirsVersion: cached.version,
+            reason: o.reason,
+          });
           break;
         }
         case "duplicate":
@@ -1060,7 +1135,11 @@ export class SyncClient {
       const current = draft.entry(e.mutationId);
       if (!current) continue;
       const cached = draft.cell(cellId(e.sheet, e.cell)) ?? ZERO;
-      this.ackNotApplied(draft, current, { kind: "conflict", theirs: cached.value, theirsVersion: cached.version });
+      this.ackNotApplied(draft, current, {
+        kind: "conflict",
+        theirs: cached.value,
+        theirsVersion: cached.version,
+      });
       any = true;
     }
     await this.persist(draft);

@@ -64,9 +64,16 @@ export class HttpSyncTransport implements SyncTransport {
     const checked = PushRequestSchema.safeParse(request);
     if (!checked.success) {
       const i = checked.error.issues[0];
-      throw new SyncTransportError("bad-request", `${i?.message ?? "ogiltig sändning"} (${i?.path.join(".") ?? ""})`);
+      throw new SyncTransportError(
+        "bad-request",
+        `${i?.message ?? "ogiltig sändning"} (${i?.path.join(".") ?? ""})`,
+      );
     }
-    return this.call(SYNC_ROUTES.push, { method: "POST", body: JSON.stringify(checked.data) }, PushResponseSchema);
+    return this.call(
+      SYNC_ROUTES.push,
+      { method: "POST", body: JSON.stringify(checked.data) },
+      PushResponseSchema,
+    );
   }
 
   async pull(params: PullParams): Promise<PullResponse> {
@@ -81,7 +88,11 @@ export class HttpSyncTransport implements SyncTransport {
     try {
       token = await this.getToken();
     } catch (err) {
-      throw new SyncTransportError("auth", `Ingen inloggning: ${err instanceof Error ? err.message : String(err)}`, 401);
+      throw new SyncTransportError(
+        "auth",
+        `Ingen inloggning: ${err instanceof Error ? err.message : String(err)}`,
+        401,
+      );
     }
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
@@ -99,7 +110,10 @@ export class HttpSyncTransport implements SyncTransport {
     } catch (err) {
       clearTimeout(timer);
       if (controller.signal.aborted) throw new SyncTransportError("timeout", "Servern svarade inte i tid");
-      throw new SyncTransportError("offline", `Ingen kontakt med servern (${err instanceof Error ? err.message : String(err)})`);
+      throw new SyncTransportError(
+        "offline",
+        `Ingen kontakt med servern (${err instanceof Error ? err.message : String(err)})`,
+      );
     }
     try {
       if (!res.ok) {
@@ -117,7 +131,7 @@ export class HttpSyncTransport implements SyncTransport {
       let body: unknown;
       try {
         body = await res.json();
-      } catch (err) {
+      } catch {
         if (controller.signal.aborted) throw new SyncTransportError("timeout", "Servern svarade inte i tid");
         throw new SyncTransportError("invalid-reply", "Svaret från servern var inte JSON", res.status);
       }

@@ -22,7 +22,12 @@ describe("SyncClient: pushing local edits", () => {
     expect(a.client.getStatus().lastSyncAt).toBeDefined();
     expect(a.client.cachedCell("Blad1", "B2")).toMatchObject({ value: 12.5, version: 1 });
     // the outbox entry recorded its author
-    expect(a.transport.pushes[0].mutations[0]).toMatchObject({ sheet: "Blad1", cell: "B2", baseVersion: 0, value: 12.5 });
+    expect(a.transport.pushes[0].mutations[0]).toMatchObject({
+      sheet: "Blad1",
+      cell: "B2",
+      baseVersion: 0,
+      value: 12.5,
+    });
   });
 
   it("coalesces edits of a cell that were not sent yet, and drops an edit that was undone", async () => {
@@ -67,7 +72,17 @@ describe("SyncClient: pushing local edits", () => {
     // an entry authored by someone else ended up in this database (must never happen, but if it does…)
     await store.commit({
       putOutbox: [
-        { mutationId: 99, sheet: "Blad1", cell: "Z9", value: "bertils", baseVersion: 0, baseValue: null, author: "bertil", authoredAt: new Date(0).toISOString(), sent: false },
+        {
+          mutationId: 99,
+          sheet: "Blad1",
+          cell: "Z9",
+          value: "bertils",
+          baseVersion: 0,
+          baseValue: null,
+          author: "bertil",
+          authoredAt: new Date(0).toISOString(),
+          sent: false,
+        },
       ],
     });
     await a.client.stop();
@@ -127,7 +142,10 @@ describe("SyncClient: pulling", () => {
     expect(b.workbook.get("Blad1", "A3")).toBe(3);
     expect(b.writes - before).toBe(1);
     expect(b.client.cursor).toBe(f.server.headSeq);
-    expect(JSON.parse(b.workbook.settings.get(SETTINGS_KEY)!)).toMatchObject({ workbookId: WB, cursor: f.server.headSeq });
+    expect(JSON.parse(b.workbook.settings.get(SETTINGS_KEY)!)).toMatchObject({
+      workbookId: WB,
+      cursor: f.server.headSeq,
+    });
     // nothing echoed back: the add-in's own writes are not edits
     await b.client.noteLocalEdits([{ sheet: "Blad1", cell: "A1", value: 1 }]);
     expect(b.client.pendingEdits()).toEqual([]);
@@ -174,7 +192,17 @@ describe("SyncClient: pulling", () => {
     await b.client.syncNow();
     expect(b.workbook.get("Blad1", "C3")).toBe(200);
     const [c] = b.client.listConflicts();
-    expect(c).toMatchObject({ kind: "conflict", sheet: "Blad1", cell: "C3", base: 100, baseVersion: 1, mine: 200, theirs: 150, theirsVersion: 2, state: "open" });
+    expect(c).toMatchObject({
+      kind: "conflict",
+      sheet: "Blad1",
+      cell: "C3",
+      base: 100,
+      baseVersion: 1,
+      mine: 200,
+      theirs: 150,
+      theirsVersion: 2,
+      state: "open",
+    });
     expect(b.client.getStatus()).toMatchObject({ conflicts: 1, pending: 0 });
     expect(f.server.conflicts.map((x) => x.mutationId)).toEqual([c.mutationId]);
     // further pulls keep the user's value and update theirs
@@ -195,7 +223,12 @@ describe("SyncClient: pulling", () => {
     await b.client.syncNow();
     expect(b.workbook.get("Blad1", "A1")).toBe("bertil");
     await b.client.syncNow();
-    expect(b.client.listConflicts()[0]).toMatchObject({ cell: "A1", base: null, mine: "bertil", theirs: "anna" });
+    expect(b.client.listConflicts()[0]).toMatchObject({
+      cell: "A1",
+      base: null,
+      mine: "bertil",
+      theirs: "anna",
+    });
   });
 
   it("merges edits of different cells without conflicts", async () => {
@@ -282,14 +315,20 @@ describe("SyncClient: resolving conflicts", () => {
 
   it("a rejected edit is kept with the server's reason until the user decides", async () => {
     const server = new MemorySyncServer({
-      authorizeWrite: (_u, m) => (m.sheet === "Låst" ? { code: "locked", reason: "Bladet Låst är låst för ändringar." } : null),
+      authorizeWrite: (_u, m) =>
+        m.sheet === "Låst" ? { code: "locked", reason: "Bladet Låst är låst för ändringar." } : null,
     });
     const f = new Fixture(server);
     const a = await f.started("anna");
     await type(a, "Låst", "A1", 5);
     await a.client.syncNow();
     const [r] = a.client.listConflicts();
-    expect(r).toMatchObject({ kind: "rejected", reason: "Bladet Låst är låst för ändringar.", mine: 5, theirs: null });
+    expect(r).toMatchObject({
+      kind: "rejected",
+      reason: "Bladet Låst är låst för ändringar.",
+      mine: 5,
+      theirs: null,
+    });
     await a.client.resolveConflict(r.id, "theirs");
     expect(a.workbook.get("Låst", "A1")).toBe(null);
   });
@@ -373,7 +412,11 @@ describe("SyncClient: failures and retries", () => {
     await b.client.syncNow();
     expect(f.server.conflicts).toHaveLength(1);
     const [c] = b.client.listConflicts();
-    expect(c).toMatchObject({ id: `${f.server.conflicts[0].clientId}:${f.server.conflicts[0].mutationId}`, mine: "bertil", theirs: "anna" });
+    expect(c).toMatchObject({
+      id: `${f.server.conflicts[0].clientId}:${f.server.conflicts[0].mutationId}`,
+      mine: "bertil",
+      theirs: "anna",
+    });
   });
 
   it("an edit made while the first one is on its way waits for its version instead of conflicting with it", async () => {
@@ -439,7 +482,9 @@ describe("SyncClient: cleared or stale local storage", () => {
     expect(b2.client.clientId).not.toBe(b.client.clientId);
     // A1 was edited on both sides: a conflict, not an overwrite
     expect(f.server.cell(WB, "Blad1", "A1")?.value).toBe("v2 anna");
-    expect(b2.client.listConflicts()).toMatchObject([{ cell: "A1", base: "v1", mine: "bertil offline", theirs: "v2 anna" }]);
+    expect(b2.client.listConflicts()).toMatchObject([
+      { cell: "A1", base: "v1", mine: "bertil offline", theirs: "v2 anna" },
+    ]);
     // B5 only bertil touched: pushed; A2 only anna changed: written into bertil's workbook
     expect(f.server.cell(WB, "Blad1", "B5")?.value).toBe("ny cell");
     expect(b2.workbook.get("Blad1", "A2")).toBe("changed by anna");

@@ -30,7 +30,12 @@ function uniq(prefix: string): string {
   return `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}${counter}`;
 }
 
-async function pullAll(t: SyncTransport, since: string, workbookId: string, limit = 1000): Promise<{ changes: Change[]; cursor: string }> {
+async function pullAll(
+  t: SyncTransport,
+  since: string,
+  workbookId: string,
+  limit = 1000,
+): Promise<{ changes: Change[]; cursor: string }> {
   const changes: Change[] = [];
   let cursor = since;
   for (let i = 0; i < 10_000; i++) {
@@ -62,7 +67,14 @@ export function runConformance(name: string, makeTarget: () => Promise<Conforman
       await target.dispose?.();
     });
 
-    const mut = (clientId: string, mutationId: number, cell: string, baseVersion: number, value: Mutation["value"], over: Partial<Mutation> = {}): Mutation => ({
+    const mut = (
+      clientId: string,
+      mutationId: number,
+      cell: string,
+      baseVersion: number,
+      value: Mutation["value"],
+      over: Partial<Mutation> = {},
+    ): Mutation => ({
       clientId,
       mutationId,
       workbookId: target.workbookId,
@@ -73,7 +85,8 @@ export function runConformance(name: string, makeTarget: () => Promise<Conforman
       authoredAt: "2026-03-01T10:00:00.000Z",
       ...over,
     });
-    const push = (t: SyncTransport, clientId: string, mutations: Mutation[]): Promise<PushResponse> => t.push({ clientId, mutations });
+    const push = (t: SyncTransport, clientId: string, mutations: Mutation[]): Promise<PushResponse> =>
+      t.push({ clientId, mutations });
     const mine = async (): Promise<Change[]> =>
       (await pullAll(target.userA, start, target.workbookId)).changes.filter((c) => c.sheet === sheet);
 
@@ -84,14 +97,26 @@ export function runConformance(name: string, makeTarget: () => Promise<Conforman
       expect(r.outcomes[0]).toMatchObject({ mutationId: 1, status: "applied", version: 1 });
       const log = await mine();
       expect(log).toHaveLength(1);
-      expect(log[0]).toMatchObject({ workbookId: target.workbookId, sheet, cell: "B2", value: 42.5, version: 1, clientId: clientA, mutationId: 1 });
+      expect(log[0]).toMatchObject({
+        workbookId: target.workbookId,
+        sheet,
+        cell: "B2",
+        value: 42.5,
+        version: 1,
+        clientId: clientA,
+        mutationId: 1,
+      });
       expect(r.outcomes[0].status === "applied" && r.outcomes[0].seq).toBe(log[0].seq);
       expect(log[0].authoredAt && new Date(log[0].authoredAt).toISOString()).toBe("2026-03-01T10:00:00.000Z");
     });
 
     it("keeps every value kind exactly (text, numbers, booleans, empty)", async () => {
       const values: Mutation["value"][] = ["åäö ÅÄÖ – 1 234,5", "", 0.1, -17, 1e21, true, false, "#REF!"];
-      const r = await push(target.userA, clientA, values.map((v, i) => mut(clientA, i + 1, `A${i + 1}`, 0, v)));
+      const r = await push(
+        target.userA,
+        clientA,
+        values.map((v, i) => mut(clientA, i + 1, `A${i + 1}`, 0, v)),
+      );
       expect(r.outcomes.every((o) => o.status === "applied")).toBe(true);
       const log = await mine();
       expect(log.map((c) => c.value)).toEqual(values);
@@ -118,7 +143,10 @@ export function runConformance(name: string, makeTarget: () => Promise<Conforman
     });
 
     it("accepts gaps in mutation ids; a lower id after a higher one is a duplicate", async () => {
-      const r = await push(target.userA, clientA, [mut(clientA, 5, "D1", 0, 1), mut(clientA, 10, "D2", 0, 2)]);
+      const r = await push(target.userA, clientA, [
+        mut(clientA, 5, "D1", 0, 1),
+        mut(clientA, 10, "D2", 0, 2),
+      ]);
       expect(r.outcomes.map((o) => o.status)).toEqual(["applied", "applied"]);
       expect(r.lastMutationId).toBe(10);
       const late = await push(target.userA, clientA, [mut(clientA, 7, "D3", 0, 3)]);
@@ -130,7 +158,12 @@ export function runConformance(name: string, makeTarget: () => Promise<Conforman
     it("records a stale edit with another value as a conflict with the server's value and version", async () => {
       await push(target.userA, clientA, [mut(clientA, 1, "E1", 0, "A:s")]);
       const b = await push(target.userB, clientB, [mut(clientB, 1, "E1", 0, "B:s")]);
-      expect(b.outcomes[0]).toEqual({ mutationId: 1, status: "conflict", serverValue: "A:s", serverVersion: 1 });
+      expect(b.outcomes[0]).toEqual({
+        mutationId: 1,
+        status: "conflict",
+        serverValue: "A:s",
+        serverVersion: 1,
+      });
       expect(b.lastMutationId).toBe(1);
       const log = await mine();
       expect(log.map((c) => c.value)).toEqual(["A:s"]);
@@ -144,7 +177,12 @@ export function runConformance(name: string, makeTarget: () => Promise<Conforman
 
     it("reports a conflict for a cell that does not exist when the base version is not 0", async () => {
       const r = await push(target.userA, clientA, [mut(clientA, 1, "E9", 3, "x")]);
-      expect(r.outcomes[0]).toEqual({ mutationId: 1, status: "conflict", serverValue: null, serverVersion: 0 });
+      expect(r.outcomes[0]).toEqual({
+        mutationId: 1,
+        status: "conflict",
+        serverValue: null,
+        serverVersion: 0,
+      });
       expect(await mine()).toEqual([]);
     });
 
@@ -168,12 +206,20 @@ export function runConformance(name: string, makeTarget: () => Promise<Conforman
       expect(r1.outcomes[0]).toMatchObject({ status: "applied", version: 1 });
       const r2 = await push(target.userA, clientA, [mut(clientA, 2, "G1", 0, "two")]);
       expect(r2.outcomes[0]).toMatchObject({ status: "applied", version: 2 });
-      const both = await push(target.userA, clientA, [mut(clientA, 3, "G2", 0, "a"), mut(clientA, 4, "G2", 0, "b")]);
+      const both = await push(target.userA, clientA, [
+        mut(clientA, 3, "G2", 0, "a"),
+        mut(clientA, 4, "G2", 0, "b"),
+      ]);
       expect(both.outcomes.map((o) => (o.status === "applied" ? o.version : o.status))).toEqual([1, 2]);
       // once another client wrote the cell, an edit based before that write conflicts
       await push(target.userB, clientB, [mut(clientB, 1, "G1", 2, "B")]);
       const r3 = await push(target.userA, clientA, [mut(clientA, 5, "G1", 1, "three")]);
-      expect(r3.outcomes[0]).toEqual({ mutationId: 5, status: "conflict", serverValue: "B", serverVersion: 3 });
+      expect(r3.outcomes[0]).toEqual({
+        mutationId: 5,
+        status: "conflict",
+        serverValue: "B",
+        serverVersion: 3,
+      });
       const log = await mine();
       expect(log.filter((c) => c.cell === "G1").map((c) => c.value)).toEqual(["one", "two", "B"]);
       expect(log.filter((c) => c.cell === "G2").map((c) => c.value)).toEqual(["a", "b"]);
@@ -223,8 +269,12 @@ export function runConformance(name: string, makeTarget: () => Promise<Conforman
       expect(after.hasMore).toBe(false);
       // changes made later come after the cursor
       await push(target.userB, clientB, [mut(clientB, 1, "J1", 1, "later")]);
-      const later = (await pullAll(target.userA, cursor, target.workbookId)).changes.filter((c) => c.sheet === sheet);
-      expect(later.map((c) => [c.cell, c.value, c.version, c.clientId])).toEqual([["J1", "later", 2, clientB]]);
+      const later = (await pullAll(target.userA, cursor, target.workbookId)).changes.filter(
+        (c) => c.sheet === sheet,
+      );
+      expect(later.map((c) => [c.cell, c.value, c.version, c.clientId])).toEqual([
+        ["J1", "later", 2, clientB],
+      ]);
     });
 
     it("refuses a client id that belongs to another user", async () => {

@@ -70,7 +70,9 @@ export class Fixture {
   /** A pane for `user` (new store/workbook unless given). Not started. */
   pane(
     user: string,
-    over: Partial<Pick<Pane, "workbook" | "store" | "transport">> & { options?: Partial<SyncClientOptions> } = {},
+    over: Partial<Pick<Pane, "workbook" | "store" | "transport">> & {
+      options?: Partial<SyncClientOptions>;
+    } = {},
   ): Pane {
     const workbook = over.workbook ?? new SimWorkbook();
     const store = over.store ?? new MemorySyncStore(user, WB);
@@ -107,7 +109,12 @@ export class Fixture {
 }
 
 /** The user types in a cell: the workbook changes and the change event reaches the client. */
-export async function type(p: Pane, sheet: string, cell: string, value: string | number | boolean | null): Promise<void> {
+export async function type(
+  p: Pane,
+  sheet: string,
+  cell: string,
+  value: string | number | boolean | null,
+): Promise<void> {
   p.workbook.set(sheet, cell, value);
   await p.client.noteLocalEdits([{ sheet, cell, value }]);
 }

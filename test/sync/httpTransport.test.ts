@@ -6,7 +6,16 @@ import { HttpSyncTransport } from "../../taskpane/sync/httpTransport";
 const push: PushRequest = {
   clientId: "client-abcdef",
   mutations: [
-    { clientId: "client-abcdef", mutationId: 1, workbookId: "wb-1", sheet: "Blad1", cell: "A1", baseVersion: 0, value: 1, authoredAt: "2026-01-01T00:00:00.000Z" },
+    {
+      clientId: "client-abcdef",
+      mutationId: 1,
+      workbookId: "wb-1",
+      sheet: "Blad1",
+      cell: "A1",
+      baseVersion: 0,
+      value: 1,
+      authoredAt: "2026-01-01T00:00:00.000Z",
+    },
   ],
 };
 
@@ -15,7 +24,13 @@ function json(status: number, body: unknown): Response {
 }
 
 function transport(fetchImpl: typeof fetch, timeoutMs = 1000) {
-  return new HttpSyncTransport({ baseUrl: "https://srv.example/", userId: "anna", getToken: async () => "tok-123", fetch: fetchImpl, timeoutMs });
+  return new HttpSyncTransport({
+    baseUrl: "https://srv.example/",
+    userId: "anna",
+    getToken: async () => "tok-123",
+    fetch: fetchImpl,
+    timeoutMs,
+  });
 }
 
 async function failure(p: Promise<unknown>): Promise<SyncTransportError> {
@@ -32,7 +47,10 @@ describe("HttpSyncTransport", () => {
     const calls: Array<{ url: string; init: RequestInit }> = [];
     const t = transport(async (url, init) => {
       calls.push({ url: String(url), init: init! });
-      return json(200, { outcomes: [{ mutationId: 1, status: "applied", version: 1, seq: "9" }], lastMutationId: 1 });
+      return json(200, {
+        outcomes: [{ mutationId: 1, status: "applied", version: 1, seq: "9" }],
+        lastMutationId: 1,
+      });
     });
     const reply = await t.push(push);
     expect(reply.outcomes[0]).toEqual({ mutationId: 1, status: "applied", version: 1, seq: "9" });
@@ -50,14 +68,20 @@ describe("HttpSyncTransport", () => {
       url = String(u);
       return json(200, { changes: [], cursor: "12", hasMore: false });
     });
-    expect(await t.pull({ since: "7", workbookId: "wb-1", limit: 50 })).toEqual({ changes: [], cursor: "12", hasMore: false });
+    expect(await t.pull({ since: "7", workbookId: "wb-1", limit: 50 })).toEqual({
+      changes: [],
+      cursor: "12",
+      hasMore: false,
+    });
     const parsed = new URL(url);
     expect(parsed.pathname).toBe(SYNC_ROUTES.pull);
     expect(Object.fromEntries(parsed.searchParams)).toEqual({ since: "7", workbookId: "wb-1", limit: "50" });
   });
 
   it("rejects a reply that does not follow the protocol", async () => {
-    const t = transport(async () => json(200, { outcomes: [{ mutationId: 1, status: "applied" }], lastMutationId: 1 }));
+    const t = transport(async () =>
+      json(200, { outcomes: [{ mutationId: 1, status: "applied" }], lastMutationId: 1 }),
+    );
     const e = await failure(t.push(push));
     expect(e.kind).toBe("invalid-reply");
     expect(e.message).toMatch(/Oväntat svar/);
@@ -84,14 +108,17 @@ describe("HttpSyncTransport", () => {
     [429, "server", true],
     [500, "server", true],
     [503, "server", true],
-  ] as const)("maps HTTP %i to %s (retryable: %s) with the server's message", async (status, kind, retryable) => {
-    const t = transport(async () => json(status, { error: { code: "x", message: "Serverns förklaring" } }));
-    const e = await failure(t.push(push));
-    expect(e.kind).toBe(kind);
-    expect(e.status).toBe(status);
-    expect(e.retryable).toBe(retryable);
-    expect(e.message).toBe("Serverns förklaring");
-  });
+  ] as const)(
+    "maps HTTP %i to %s (retryable: %s) with the server's message",
+    async (status, kind, retryable) => {
+      const t = transport(async () => json(status, { error: { code: "x", message: "Serverns förklaring" } }));
+      const e = await failure(t.push(push));
+      expect(e.kind).toBe(kind);
+      expect(e.status).toBe(status);
+      expect(e.retryable).toBe(retryable);
+      expect(e.message).toBe("Serverns förklaring");
+    },
+  );
 
   it("reports a failed connection as offline", async () => {
     const t = transport(async () => {

@@ -6,7 +6,9 @@ import { runConformance } from "./conformance";
 runConformance("in-memory reference server", async () => {
   const server = new MemorySyncServer({
     authorizeWrite: (user, m) =>
-      m.workbookId === "wb-foreign" ? { code: "forbidden", reason: "Du får inte ändra i arbetsboken wb-foreign." } : null,
+      m.workbookId === "wb-foreign"
+        ? { code: "forbidden", reason: "Du får inte ändra i arbetsboken wb-foreign." }
+        : null,
   });
   return {
     workbookId: "wb-1",
@@ -41,7 +43,12 @@ describe("MemorySyncServer introspection", () => {
     s.push("v", { clientId: "client-2", mutations: [m("client-2", 1, 0, "y")] });
     s.push("v", { clientId: "client-2", mutations: [m("client-2", 2, 0, "x")] });
     expect(s.conflicts).toHaveLength(1);
-    expect(s.conflicts[0]).toMatchObject({ clientId: "client-2", mutationId: 1, serverValue: "x", serverVersion: 1 });
+    expect(s.conflicts[0]).toMatchObject({
+      clientId: "client-2",
+      mutationId: 1,
+      serverValue: "x",
+      serverVersion: 1,
+    });
     expect(s.noops).toHaveLength(1);
     expect(s.cells("wb").get("Blad1!A1")).toMatchObject({ value: "x", version: 1 });
     expect(s.lastMutationId("client-2")).toBe(2);

@@ -25,7 +25,8 @@ import { SimWorkbook } from "./sim/harness";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CHILD = path.join(here, "fixtures", "serve-child.ts");
-const token = (role: string, org?: string) => DEV_USERS.find((u) => u.role === role && (!org || u.orgId === org))!.token;
+const token = (role: string, org?: string) =>
+  DEV_USERS.find((u) => u.role === role && (!org || u.orgId === org))!.token;
 const PROVIDER = token("utforare");
 const CONTROLLER = token("controller", "04");
 
@@ -48,10 +49,14 @@ function freePort(): Promise<number> {
 }
 
 function spawnServer(port: number, dataDir: string, databaseUrl = "", schema = ""): Promise<Child> {
-  const proc = spawn(process.execPath, ["--import", "tsx", CHILD, String(port), dataDir, databaseUrl, schema], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, UPPF_DEV_SEED: "" },
-  });
+  const proc = spawn(
+    process.execPath,
+    ["--import", "tsx", CHILD, String(port), dataDir, databaseUrl, schema],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, UPPF_DEV_SEED: "" },
+    },
+  );
   const child: Child = { proc, stderr: "" };
   proc.stderr!.on("data", (d) => (child.stderr += String(d)));
   return new Promise((resolve, reject) => {
@@ -64,7 +69,8 @@ function spawnServer(port: number, dataDir: string, databaseUrl = "", schema = "
       else resolve(child);
     });
     proc.once("exit", (code) => {
-      if (!child.url && !child.error) reject(new Error(`servern avslutades (${code}) utan att starta: ${child.stderr}`));
+      if (!child.url && !child.error)
+        reject(new Error(`servern avslutades (${code}) utan att starta: ${child.stderr}`));
     });
   });
 }
@@ -79,8 +85,19 @@ function killed(c: Child): Promise<void> {
   });
 }
 
-function transport(baseUrl: string, userId: string, tok: string, fetchImpl?: typeof fetch): HttpSyncTransport {
-  return new HttpSyncTransport({ baseUrl, userId, getToken: async () => tok, timeoutMs: 15_000, fetch: fetchImpl });
+function transport(
+  baseUrl: string,
+  userId: string,
+  tok: string,
+  fetchImpl?: typeof fetch,
+): HttpSyncTransport {
+  return new HttpSyncTransport({
+    baseUrl,
+    userId,
+    getToken: async () => tok,
+    timeoutMs: 15_000,
+    fetch: fetchImpl,
+  });
 }
 
 async function pullAll(t: HttpSyncTransport): Promise<Change[]> {
@@ -137,7 +154,11 @@ for (const target of databaseTargets()) {
 
     it("SIGKILL in the middle of a push: the client retries, nothing is lost or applied twice", async () => {
       const sheet = `Kill${Date.now().toString(36)}`.slice(0, 31);
-      const cells = Array.from({ length: 120 }, (_, i) => ({ sheet, cell: `B${i + 1}`, value: `värde ${i + 1}` as string | number }));
+      const cells = Array.from({ length: 120 }, (_, i) => ({
+        sheet,
+        cell: `B${i + 1}`,
+        value: `värde ${i + 1}` as string | number,
+      }));
       let pushes = 0;
       let crashed: Promise<void> | undefined;
       // Kill the server while the third push is on its way (it may or may not commit).
@@ -174,18 +195,26 @@ for (const target of databaseTargets()) {
       expect(client.getStatus().state).toBe("offline");
       expect(client.getStatus().pending).toBeGreaterThan(0);
       await start();
-      for (let i = 0; i < 50 && (client.getStatus().pending > 0 || client.getStatus().state !== "synced"); i++) {
+      for (
+        let i = 0;
+        i < 50 && (client.getStatus().pending > 0 || client.getStatus().state !== "synced");
+        i++
+      ) {
         client.onFocus();
         await client.syncNow();
       }
       expect(client.getStatus()).toMatchObject({ state: "synced", pending: 0, conflicts: 0 });
       await client.stop();
 
-      const log = (await pullAll(transport(url, "controller-04", CONTROLLER))).filter((c) => c.sheet === sheet);
+      const log = (await pullAll(transport(url, "controller-04", CONTROLLER))).filter(
+        (c) => c.sheet === sheet,
+      );
       const ids = log.map((c) => c.mutationId);
       expect(new Set(ids).size).toBe(ids.length); // nothing applied twice
       expect(log.every((c) => c.clientId === client.clientId && c.version === 1)).toBe(true);
-      expect(new Map(log.map((c) => [c.cell, c.value]))).toEqual(new Map(cells.map((c) => [c.cell, c.value]))); // nothing lost
+      expect(new Map(log.map((c) => [c.cell, c.value]))).toEqual(
+        new Map(cells.map((c) => [c.cell, c.value])),
+      ); // nothing lost
 
       // another user's pane converges to the same values
       const other = new SimWorkbook();

@@ -18,7 +18,10 @@ function params(defaultRuns: number): fc.Parameters<unknown> {
   return p;
 }
 
-async function assertWithReplay(property: fc.IAsyncProperty<unknown>, p: fc.Parameters<unknown>): Promise<void> {
+async function assertWithReplay(
+  property: fc.IAsyncProperty<unknown>,
+  p: fc.Parameters<unknown>,
+): Promise<void> {
   const out = await fc.check(property, p);
   if (out.failed) {
     const report = fc.defaultReportMessage(out);
@@ -33,6 +36,9 @@ async function assertWithReplay(property: fc.IAsyncProperty<unknown>, p: fc.Para
 
 describe("sync simulation (memory store)", () => {
   it("keeps every acknowledged edit, applies none twice, loses no conflict and converges", async () => {
-    await assertWithReplay(simulationProperty({ replayPath: process.env.SYNC_REPLAY }) as fc.IAsyncProperty<unknown>, params(1000));
+    await assertWithReplay(
+      simulationProperty({ replayPath: process.env.SYNC_REPLAY }) as fc.IAsyncProperty<unknown>,
+      params(1000),
+    );
   }, 120_000);
 });

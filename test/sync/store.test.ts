@@ -7,7 +7,13 @@ import Dexie from "dexie";
 import { describe, expect, it } from "vitest";
 import { DexieSyncStore, syncDatabaseName } from "../../taskpane/store/dexieStore";
 import { MemorySyncStore } from "../../taskpane/store/memoryStore";
-import { StoreClearedError, StoreQuotaError, type OutboxEntry, type StoreMeta, type SyncStore } from "../../taskpane/store/types";
+import {
+  StoreClearedError,
+  StoreQuotaError,
+  type OutboxEntry,
+  type StoreMeta,
+  type SyncStore,
+} from "../../taskpane/store/types";
 
 const meta = (clientId = "client-abcdef"): StoreMeta => ({
   clientId,
@@ -122,7 +128,10 @@ describe.each(subjects)("SyncStore contract: %s", (_name, make) => {
       ],
       meta: { cursor: "17", nextMutationId: 4 },
     });
-    await store.commit({ deleteOutbox: [3], putOutbox: [entry(2, { value: "changed", sent: true, dependsOn: 1 })] });
+    await store.commit({
+      deleteOutbox: [3],
+      putOutbox: [entry(2, { value: "changed", sent: true, dependsOn: 1 })],
+    });
     const { fresh, snapshot } = await s.open().load(() => meta("nope"));
     expect(fresh).toBe(false);
     expect(snapshot.meta).toMatchObject({ cursor: "17", nextMutationId: 4, clientId: "client-abcdef" });
@@ -144,7 +153,10 @@ describe.each(subjects)("SyncStore contract: %s", (_name, make) => {
     const store = s.open();
     await store.load(() => meta());
     await store.commit({ putCells: [{ sheet: "Blad1", cell: "A1", value: 1, version: 1 }] });
-    await store.commit({ clearCells: true, putCells: [{ sheet: "Blad1", cell: "B1", value: 2, version: 5 }] });
+    await store.commit({
+      clearCells: true,
+      putCells: [{ sheet: "Blad1", cell: "B1", value: 2, version: 5 }],
+    });
     const { snapshot } = await s.open().load(() => meta());
     expect(snapshot.cells).toEqual([{ sheet: "Blad1", cell: "B1", value: 2, version: 5 }]);
     await s.cleanup();

@@ -7,11 +7,11 @@
  * across pane restarts, wiped to simulate a cleared IndexedDB — or the Dexie store).
  */
 import type { CellValue, PullResponse, PushRequest, PushResponse } from "../../../src/sync/protocol";
-import { MemorySyncServer } from "../../../src/sync/memoryServer";
+import { type MemorySyncServer } from "../../../src/sync/memoryServer";
 import { SyncTransportError, type PullParams, type SyncTransport } from "../../../src/sync/transport";
 import { SyncClient } from "../../../taskpane/sync/client";
 import type { CellEntry, CellRef, SyncClock, SyncWorkbook } from "../../../taskpane/sync/types";
-import { MemorySyncStore } from "../../../taskpane/store/memoryStore";
+import { type MemorySyncStore } from "../../../taskpane/store/memoryStore";
 import { cellId, type SyncStore } from "../../../taskpane/store/types";
 
 export function mulberry32(seed: number): () => number {
@@ -222,7 +222,10 @@ export class SimNetwork {
           } catch (error) {
             reply = { ok: false, error };
           }
-          if (process.env.SIM_DEBUG) process.stderr.write(`  t=${this.sched.now} server<-${userId}: ${JSON.stringify(reply).slice(0, 400)}\n`);
+          if (process.env.SIM_DEBUG)
+            process.stderr.write(
+              `  t=${this.sched.now} server<-${userId}: ${JSON.stringify(reply).slice(0, 400)}\n`,
+            );
           if (this.drops()) return; // reply lost
           const replyEpoch = this.serverEpoch;
           this.sched.at(this.delay(), () => {
@@ -243,13 +246,23 @@ export class SimNetwork {
       userId,
       push: (req: PushRequest) => {
         const body = structuredClone(req);
-        if (process.env.SIM_DEBUG) process.stderr.write(`  t=${this.sched.now} ${userId} push ${JSON.stringify(body.mutations.map((m) => [m.mutationId, m.cell, m.baseVersion, m.value]))}\n`);
+        if (process.env.SIM_DEBUG)
+          process.stderr.write(
+            `  t=${this.sched.now} ${userId} push ${JSON.stringify(body.mutations.map((m) => [m.mutationId, m.cell, m.baseVersion, m.value]))}\n`,
+          );
         return call<PushResponse>(
           () => this.server.push(userId, body),
           (reply) => {
             for (const o of reply.outcomes) {
               const m = body.mutations.find((x) => x.mutationId === o.mutationId)!;
-              this.acks.push({ clientId: body.clientId, mutationId: o.mutationId, status: o.status, value: m.value, sheet: m.sheet, cell: m.cell });
+              this.acks.push({
+                clientId: body.clientId,
+                mutationId: o.mutationId,
+                status: o.status,
+                value: m.value,
+                sheet: m.sheet,
+                cell: m.cell,
+              });
             }
           },
         );
@@ -288,7 +301,9 @@ export class SimPane {
       // Office raises change events for the add-in's own writes as well: the client must ignore them.
       const c = this.client;
       if (!c) return;
-      queueMicrotask(() => void c.noteLocalEdits(refs.map((r) => ({ ...r, value: this.workbook.get(r.sheet, r.cell) }))));
+      queueMicrotask(
+        () => void c.noteLocalEdits(refs.map((r) => ({ ...r, value: this.workbook.get(r.sheet, r.cell) }))),
+      );
     };
   }
 

@@ -54,9 +54,17 @@ export class World {
 
   constructor(opts: SimOptions) {
     this.rnd = mulberry32(opts.seed);
-    this.net = new SimNetwork(this.sched, this.server, this.rnd, { dropRate: 0.15, duplicateRate: 0.1, maxDelayMs: 400, timeoutMs: 2_000 });
+    this.net = new SimNetwork(this.sched, this.server, this.rnd, {
+      dropRate: 0.15,
+      duplicateRate: 0.1,
+      maxDelayMs: 400,
+      timeoutMs: 2_000,
+    });
     const makeStore = opts.makeStore ?? ((u: string) => new MemorySyncStore(u, WORKBOOK_ID));
-    this.panes = Array.from({ length: opts.panes }, (_, i) => new SimPane(i, `user${i}`, this.net, this.sched, this.rnd, makeStore));
+    this.panes = Array.from(
+      { length: opts.panes },
+      (_, i) => new SimPane(i, `user${i}`, this.net, this.sched, this.rnd, makeStore),
+    );
     this.wipeImpl = opts.wipe ?? ((p) => p.wipeStore());
   }
 
@@ -84,7 +92,8 @@ export class World {
     while (!done) {
       if (!this.sched.step()) {
         await settle();
-        if (!done) throw new Error("simulation deadlock: nothing scheduled but the operation is still pending");
+        if (!done)
+          throw new Error("simulation deadlock: nothing scheduled but the operation is still pending");
         break;
       }
       await settle();
@@ -136,11 +145,13 @@ export class World {
             await this.run(tolerateCleared(c.resolveConflict(conflict.id, "mine")));
           } else if (r < 0.8) {
             this.trace.push(`${p.userId} takes theirs on ${id}`);
-            if (await this.run(tolerateCleared(c.resolveConflict(conflict.id, "theirs")))) p.lastTyped.delete(id); // the user chose to drop their value
+            if (await this.run(tolerateCleared(c.resolveConflict(conflict.id, "theirs"))))
+              p.lastTyped.delete(id); // the user chose to drop their value
           } else {
             const v = `edit${round}`;
             this.trace.push(`${p.userId} edits ${id} to ${v}`);
-            if (await this.run(tolerateCleared(c.resolveConflict(conflict.id, "edit", v)))) p.lastTyped.set(id, v);
+            if (await this.run(tolerateCleared(c.resolveConflict(conflict.id, "edit", v))))
+              p.lastTyped.set(id, v);
           }
         }
         await this.run(c.syncNow());
@@ -187,15 +198,19 @@ export class World {
     // Every acknowledged mutation is in the server state (log or no-op) or a recorded conflict.
     for (const a of this.net.acks) {
       const k = `${a.clientId}:${a.mutationId}`;
-      if (a.status === "applied" && !seen.has(k) && !noops.has(k)) fail(`acknowledged mutation ${k} is not on the server`);
-      if (a.status === "conflict" && !serverConflicts.has(k)) fail(`conflict ${k} not recorded by the server`);
+      if (a.status === "applied" && !seen.has(k) && !noops.has(k))
+        fail(`acknowledged mutation ${k} is not on the server`);
+      if (a.status === "conflict" && !serverConflicts.has(k))
+        fail(`conflict ${k} not recorded by the server`);
     }
 
     for (const p of this.panes) {
       const c = p.client!;
       const status = c.getStatus();
       if (status.pending !== 0 || status.conflicts !== 0 || status.state !== "synced") {
-        fail(`${p.userId} not quiescent: ${JSON.stringify(status)} outbox=${JSON.stringify(c.pendingEdits())} conflicts=${JSON.stringify(c.allConflicts())}`);
+        fail(
+          `${p.userId} not quiescent: ${JSON.stringify(status)} outbox=${JSON.stringify(c.pendingEdits())} conflicts=${JSON.stringify(c.allConflicts())}`,
+        );
       }
       // converge: the workbook and the cache equal the server
       const ids = new Set<string>([...serverCells.keys(), ...p.workbook.cells.keys()]);
@@ -204,10 +219,14 @@ export class World {
         const [sheet, cell] = [id.slice(0, i), id.slice(i + 1)];
         const want = serverCells.get(id)?.value ?? null;
         const got = p.workbook.get(sheet, cell);
-        if (got !== want) fail(`${p.userId}: workbook ${id} = ${JSON.stringify(got)}, server = ${JSON.stringify(want)}`);
+        if (got !== want)
+          fail(`${p.userId}: workbook ${id} = ${JSON.stringify(got)}, server = ${JSON.stringify(want)}`);
         const cached = c.cachedCell(sheet, cell);
         const sv = serverCells.get(id);
-        if ((cached?.version ?? 0) !== (sv?.version ?? 0) || (cached?.value ?? null) !== (sv?.value ?? null)) {
+        if (
+          (cached?.version ?? 0) !== (sv?.version ?? 0) ||
+          (cached?.value ?? null) !== (sv?.value ?? null)
+        ) {
           fail(`${p.userId}: cache ${id} = ${JSON.stringify(cached)}, server = ${JSON.stringify(sv)}`);
         }
       }
@@ -216,14 +235,20 @@ export class World {
       for (const sc of server.conflicts) {
         if (!p.clientIds.includes(sc.clientId) || p.wipedClientIds.has(sc.clientId)) continue;
         const k = `${sc.clientId}:${sc.mutationId}`;
-        if (!records.has(k)) fail(`${p.userId}: server conflict ${k} on ${sc.sheet}!${sc.cell} missing in the client`);
+        if (!records.has(k))
+          fail(`${p.userId}: server conflict ${k} on ${sc.sheet}!${sc.cell} missing in the client`);
       }
       // never drop a value silently: the last value the user typed reached the server's history
       for (const [id, value] of p.lastTyped) {
         if (value === null) continue; // "empty" is every cell's initial state
         const i = id.lastIndexOf("!");
-        const history = server.log.filter((ch) => ch.sheet === id.slice(0, i) && ch.cell === id.slice(i + 1)).map((ch) => ch.value);
-        if (!history.includes(value)) fail(`${p.userId}: typed ${JSON.stringify(value)} in ${id}, never reached the server (history ${JSON.stringify(history)})`);
+        const history = server.log
+          .filter((ch) => ch.sheet === id.slice(0, i) && ch.cell === id.slice(i + 1))
+          .map((ch) => ch.value);
+        if (!history.includes(value))
+          fail(
+            `${p.userId}: typed ${JSON.stringify(value)} in ${id}, never reached the server (history ${JSON.stringify(history)})`,
+          );
       }
     }
   }
@@ -248,7 +273,9 @@ class EditCmd implements Cmd {
   }
   async run(_m: Model, w: World): Promise<void> {
     const [sheet, cell] = CELLS[this.cell];
-    w.trace.push(`t=${w.sched.now} user${this.pane} types ${JSON.stringify(VALUES[this.value])} in ${sheet}!${cell}`);
+    w.trace.push(
+      `t=${w.sched.now} user${this.pane} types ${JSON.stringify(VALUES[this.value])} in ${sheet}!${cell}`,
+    );
     w.panes[this.pane].edit(sheet, cell, VALUES[this.value]);
     await settle();
   }
@@ -369,7 +396,11 @@ class ResolveCmd implements Cmd {
 export function commandArbitraries(maxPanes: number, withWipe: boolean): Array<fc.Arbitrary<Cmd>> {
   const pane = fc.integer({ min: 0, max: maxPanes - 1 });
   const edit = fc
-    .tuple(pane, fc.integer({ min: 0, max: CELLS.length - 1 }), fc.integer({ min: 0, max: VALUES.length - 1 }))
+    .tuple(
+      pane,
+      fc.integer({ min: 0, max: CELLS.length - 1 }),
+      fc.integer({ min: 0, max: VALUES.length - 1 }),
+    )
     .map(([p, c, v]) => new EditCmd(p, c, v));
   const arbs: Array<fc.Arbitrary<Cmd>> = [
     edit,
@@ -383,9 +414,13 @@ export function commandArbitraries(maxPanes: number, withWipe: boolean): Array<f
     pane.map((p) => new FocusCmd(p)),
     fc.integer({ min: 0, max: 3_000 }).map((ms) => new RestartServerCmd(ms)),
     fc.tuple(pane, fc.constantFrom<"close" | "open">("close", "open")).map(([p, a]) => new PaneCmd(p, a)),
-    fc.tuple(pane, fc.constantFrom<"mine" | "theirs" | "edit">("mine", "theirs", "edit"), fc.integer({ min: 0, max: VALUES.length - 1 })).map(
-      ([p, ch, v]) => new ResolveCmd(p, ch, v),
-    ),
+    fc
+      .tuple(
+        pane,
+        fc.constantFrom<"mine" | "theirs" | "edit">("mine", "theirs", "edit"),
+        fc.integer({ min: 0, max: VALUES.length - 1 }),
+      )
+      .map(([p, ch, v]) => new ResolveCmd(p, ch, v)),
   ];
   if (withWipe) arbs.push(pane.map((p) => new PaneCmd(p, "wipe")));
   return arbs;
@@ -437,7 +472,11 @@ export function simulationProperty(o: ScenarioOptions = {}) {
   return fc.asyncProperty(
     fc.integer({ min: 2, max: maxPanes }),
     fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-    fc.commands(commandArbitraries(maxPanes, o.withWipe ?? true), { maxCommands: o.maxCommands ?? 40, size: "large", replayPath: o.replayPath }),
+    fc.commands(commandArbitraries(maxPanes, o.withWipe ?? true), {
+      maxCommands: o.maxCommands ?? 40,
+      size: "large",
+      replayPath: o.replayPath,
+    }),
     async (panes, seed, cmds) => {
       const world = new World({ panes, seed, makeStore: o.makeStore, wipe: o.wipe });
       await world.init();
