@@ -13,9 +13,7 @@ import { EXCEL_BUILTIN_NAMES_EN, EXCEL_BUILTIN_NAMES_SV, foldName } from "./exce
 const require = createRequire(import.meta.url);
 const root = path.resolve(__dirname, "../..");
 const { generateCustomFunctionsMetadata } = require("custom-functions-metadata") as {
-  generateCustomFunctionsMetadata: (
-    input: string | string[],
-  ) => Promise<{
+  generateCustomFunctionsMetadata: (input: string | string[]) => Promise<{
     metadataJson: string;
     errors: string[];
     associate: Array<{ functionName: string; id: string }>;
