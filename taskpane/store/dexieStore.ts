@@ -44,6 +44,8 @@ class SyncDatabase extends Dexie {
 }
 
 export interface DexieStoreOptions {
+  /** Database name (default syncDatabaseName(userId, workbookId)). */
+  databaseName?: string;
   /** Injected IndexedDB (tests); default the global one. */
   indexedDB?: IDBFactory;
   IDBKeyRange?: typeof IDBKeyRange;
@@ -83,7 +85,7 @@ export class DexieSyncStore implements SyncStore {
     readonly workbookId: string,
     options?: DexieStoreOptions,
   ) {
-    this.db = new SyncDatabase(syncDatabaseName(userId, workbookId), options);
+    this.db = new SyncDatabase(options?.databaseName ?? syncDatabaseName(userId, workbookId), options);
   }
 
   get name(): string {

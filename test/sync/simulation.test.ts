@@ -6,10 +6,16 @@
  * Replay a failure (the failing run prints this line):
  *   SYNC_SEED=<seed> SYNC_PATH=<path> SYNC_REPLAY=<replayPath> npx vitest run test/sync/simulation.test.ts
  * More runs:         SYNC_RUNS=20000 npx vitest run test/sync/simulation.test.ts
+ *                    (SYNC_RUNS applies to both suites; SYNC_DEXIE_RUNS only to the Dexie one)
+ * Outside vitest:    RUNS=5000 SEED=42 npx tsx test/sync/sim/run.mts   (prints coverage totals)
  */
+import "fake-indexeddb/auto";
+import Dexie from "dexie";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { simulationProperty } from "./sim/simulation";
+import { DexieSyncStore } from "../../taskpane/store/dexieStore";
+import { WORKBOOK_ID } from "./sim/harness";
+import { simulationProperty, trackStore } from "./sim/simulation";
 
 function params(defaultRuns: number): fc.Parameters<unknown> {
   const p: fc.Parameters<unknown> = { numRuns: Number(process.env.SYNC_RUNS ?? defaultRuns) };
@@ -40,5 +46,36 @@ describe("sync simulation (memory store)", () => {
       simulationProperty({ replayPath: process.env.SYNC_REPLAY }) as fc.IAsyncProperty<unknown>,
       params(1000),
     );
+  }, 120_000);
+});
+
+describe("sync simulation (Dexie store over fake-indexeddb)", () => {
+  it("holds the same properties with the real Dexie store (fewer runs: IndexedDB is slower)", async () => {
+    const counter = { inflight: 0 };
+    let run = 0;
+    const names = new Map<string, string>();
+    const property = simulationProperty({
+      tracked: counter,
+      maxCommands: 25,
+      replayPath: process.env.SYNC_REPLAY,
+      makeStore: (user) => {
+        const name = `sim-${++run}-${user}`;
+        names.set(user, name);
+        return trackStore(new DexieSyncStore(user, WORKBOOK_ID, { databaseName: name }), counter);
+      },
+      wipe: async (pane) => {
+        // what clearing site data leaves: the database with empty object stores
+        counter.inflight++;
+        try {
+          const raw = new Dexie(names.get(pane.userId)!);
+          await raw.open();
+          await Promise.all(raw.tables.map((t) => t.clear()));
+          raw.close();
+        } finally {
+          counter.inflight--;
+        }
+      },
+    });
+    await assertWithReplay(property as fc.IAsyncProperty<unknown>, params(Number(process.env.SYNC_DEXIE_RUNS ?? 25)));
   }, 120_000);
 });

@@ -20,9 +20,34 @@ export const VALUES: readonly CellValue[] = [null, 1, 2, 3.5, "a", "b", true];
 export interface SimOptions {
   panes: number;
   seed: number;
+  /** The store does real asynchronous work (IndexedDB): settle by counting its operations. */
+  tracked?: InflightCounter;
   makeStore?: (userId: string) => SyncStore;
   /** Whether a pane's store can be wiped (simulating Office clearing IndexedDB). */
   wipe?: (pane: SimPane) => Promise<void> | void;
+}
+
+export interface InflightCounter {
+  inflight: number;
+}
+
+/** Wrap a store so the simulation knows when its (real) asynchronous operations are done. */
+export function trackStore(store: SyncStore, counter: InflightCounter): SyncStore {
+  const track = async <T>(p: () => Promise<T>): Promise<T> => {
+    counter.inflight++;
+    try {
+      return await p();
+    } finally {
+      counter.inflight--;
+    }
+  };
+  return {
+    userId: store.userId,
+    workbookId: store.workbookId,
+    load: (init) => track(() => store.load(init)),
+    commit: (w) => track(() => store.commit(w)),
+    close: () => track(() => store.close()),
+  };
 }
 
 class DebugTrace extends Array<string> {
@@ -50,6 +75,7 @@ export class World {
   readonly net: SimNetwork;
   readonly panes: SimPane[];
   private readonly wipeImpl: (pane: SimPane) => Promise<void> | void;
+  private readonly tracked: InflightCounter | undefined;
   readonly trace: string[] = process.env.SIM_DEBUG ? new DebugTrace() : [];
 
   constructor(opts: SimOptions) {
@@ -66,6 +92,7 @@ export class World {
       (_, i) => new SimPane(i, `user${i}`, this.net, this.sched, this.rnd, makeStore),
     );
     this.wipeImpl = opts.wipe ?? ((p) => p.wipeStore());
+    this.tracked = opts.tracked;
   }
 
   async init(): Promise<void> {
@@ -80,6 +107,15 @@ export class World {
     }
   }
 
+  /** Let all pending work settle: microtasks, and for a real store (IndexedDB) its own tasks. */
+  async settle(): Promise<void> {
+    await settle();
+    if (this.tracked) {
+      for (let i = 0; i < 100_000 && this.tracked.inflight > 0; i++) await new Promise((r) => setImmediate(r));
+      await settle();
+    }
+  }
+
   /** Run virtual time until `promise` settles (events in order, everything settled in between). */
   async run<T>(promise: Promise<T>, maxSteps = 20_000): Promise<T> {
     let done = false;
@@ -87,16 +123,16 @@ export class World {
       done = true;
     });
     p.catch(() => undefined);
-    await settle();
+    await this.settle();
     let steps = 0;
     while (!done) {
       if (!this.sched.step()) {
-        await settle();
+        await this.settle();
         if (!done)
           throw new Error("simulation deadlock: nothing scheduled but the operation is still pending");
         break;
       }
-      await settle();
+      await this.settle();
       if (++steps > maxSteps) throw new Error(`simulation did not finish within ${maxSteps} events`);
     }
     return p;
@@ -105,12 +141,12 @@ export class World {
   /** Let `ms` of virtual time pass. */
   async advance(ms: number): Promise<void> {
     const until = this.sched.now + ms;
-    await settle();
+    await this.settle();
     for (;;) {
       const next = this.sched.nextTime();
       if (next === undefined || next > until) break;
       this.sched.step();
-      await settle();
+      await this.settle();
       this.noteIds();
     }
     this.sched.now = until;
@@ -277,7 +313,7 @@ class EditCmd implements Cmd {
       `t=${w.sched.now} user${this.pane} types ${JSON.stringify(VALUES[this.value])} in ${sheet}!${cell}`,
     );
     w.panes[this.pane].edit(sheet, cell, VALUES[this.value]);
-    await settle();
+    await w.settle();
   }
   toString(): string {
     return `edit(${this.pane}, ${CELLS[this.cell].join("!")}, ${JSON.stringify(VALUES[this.value])})`;
@@ -310,7 +346,7 @@ class OnlineCmd implements Cmd {
     w.trace.push(`t=${w.sched.now} user${this.pane} ${this.online ? "online" : "offline"}`);
     p.online = this.online;
     if (this.online) p.client?.onFocus();
-    await settle();
+    await w.settle();
   }
   toString(): string {
     return `${this.online ? "online" : "offline"}(${this.pane})`;
@@ -324,7 +360,7 @@ class FocusCmd implements Cmd {
   }
   async run(_m: Model, w: World): Promise<void> {
     w.panes[this.pane].client?.onFocus();
-    await settle();
+    await w.settle();
   }
   toString(): string {
     return `focus(${this.pane})`;
@@ -339,7 +375,7 @@ class RestartServerCmd implements Cmd {
   async run(_m: Model, w: World): Promise<void> {
     w.trace.push(`t=${w.sched.now} server restart (down ${this.downMs} ms)`);
     w.net.restartServer(this.downMs);
-    await settle();
+    await w.settle();
   }
   toString(): string {
     return `restartServer(${this.downMs})`;
@@ -427,6 +463,7 @@ export function commandArbitraries(maxPanes: number, withWipe: boolean): Array<f
 }
 
 export interface ScenarioOptions {
+  tracked?: InflightCounter;
   /** fast-check's replayPath of the commands (printed with a counterexample). */
   replayPath?: string;
   maxPanes?: number;
@@ -478,7 +515,7 @@ export function simulationProperty(o: ScenarioOptions = {}) {
       replayPath: o.replayPath,
     }),
     async (panes, seed, cmds) => {
-      const world = new World({ panes, seed, makeStore: o.makeStore, wipe: o.wipe });
+      const world = new World({ panes, seed, makeStore: o.makeStore, wipe: o.wipe, tracked: o.tracked });
       await world.init();
       await fc.asyncModelRun(() => ({ model: { panes }, real: world }), cmds);
       await world.quiesce();
