@@ -10,6 +10,7 @@ import { registerServeCommand } from "./commands/serve";
 import { registerManifestCommand } from "./commands/manifest";
 import { registerTemplateCommand } from "./commands/template";
 import { registerValidateCommand } from "./commands/validate";
+import { registerCompileCommand } from "./commands/compile";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -71,6 +72,7 @@ export function buildProgram(): Command {
   registerManifestCommand(program);
   registerTemplateCommand(program);
   registerValidateCommand(program);
+  registerCompileCommand(program);
   for (const command of program.commands) {
     command.exitOverride().configureOutput(output).helpOption("-h, --help", "visa hjälp");
   }
