@@ -136,6 +136,26 @@ describe("types", () => {
     expect(verdict(fs)).toBe("GODKÄND MED VARNINGAR");
     expect(readSubmission(snapshotFromValues(t, v), t).values["ekonomi.kostnad_lokaler"]).toBe(2_100_000);
   });
+  it("groups numbers typed as text on one volume row into one warning", () => {
+    const v: Record<string, SnapshotValue> = pv();
+    for (const m of ["01", "02", "03"]) v[`volymer.pv_lakarbesok.m${m}`] = "1 650";
+    const fs = run(v);
+    expect(codes(fs)).toEqual(["NUMBER_AS_TEXT"]);
+    expect(fs[0]).toMatchObject({
+      field: "volymer.pv_lakarbesok",
+      cell: "C10",
+      cells: ["C10", "D10", "E10"],
+    });
+    expect(fs[0].message).toMatch(/^3 värden på raden ”Läkarbesök”/);
+  });
+  it("reports an input inside a merged range once, without a follow-on missing finding", () => {
+    const s = snapshotFromValues(t, pv());
+    const sheet = s.sheets.find((x) => x.name === "Uppgifter")!;
+    sheet.merged = ["B6:C6"];
+    sheet.rows[5][2] = null; // Excel keeps only the top-left value
+    const fs = validateSubmission(s, t);
+    expect(fs.map((f) => [f.code, f.cell, f.actual])).toEqual([["INPUT_MERGED", "C6", "B6:C6"]]);
+  });
   it("rejects text that is not a number, without follow-on sum findings", () => {
     const v = pv();
     v["volymer.pv_lakarbesok.m03"] = "många";

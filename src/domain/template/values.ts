@@ -34,14 +34,38 @@ export function fieldsForArea(template: TemplateDefinition, area: AreaCode): Inp
   return template.fields.filter((f) => appliesToArea(f, area) || f.optionalElsewhere);
 }
 
+/** Lookup tables for a template, built once per definition object. */
+export interface TemplateIndex {
+  fields: Map<string, InputField>;
+  computed: Map<string, ComputedCell>;
+  /** Input or computed cell by key. */
+  cells: Map<string, InputField | ComputedCell>;
+  series: Map<string, TemplateDefinition["series"][number]>;
+}
+
+const indexCache = new WeakMap<TemplateDefinition, TemplateIndex>();
+
+/** Cached lookup tables for a template (keys -> fields, computed cells, series). */
+export function templateIndex(template: TemplateDefinition): TemplateIndex {
+  let idx = indexCache.get(template);
+  if (!idx) {
+    const fields = new Map(template.fields.map((f) => [f.key, f]));
+    const computed = new Map(template.computed.map((c) => [c.key, c]));
+    const cells = new Map<string, InputField | ComputedCell>([...fields, ...computed]);
+    idx = { fields, computed, cells, series: new Map(template.series.map((s) => [s.key, s])) };
+    indexCache.set(template, idx);
+  }
+  return idx;
+}
+
 /** Find an input field by key. */
 export function findField(template: TemplateDefinition, key: string): InputField | undefined {
-  return template.fields.find((f) => f.key === key);
+  return templateIndex(template).fields.get(key);
 }
 
 /** Find a computed cell by key. */
 export function findComputed(template: TemplateDefinition, key: string): ComputedCell | undefined {
-  return template.computed.find((c) => c.key === key);
+  return templateIndex(template).computed.get(key);
 }
 
 /** The label shown in the cell for a code ("primarvard" -> "Primärvård"). */

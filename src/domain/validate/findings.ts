@@ -44,6 +44,10 @@ export const FINDING_CODES = {
     description:
       "Rader har flyttats (t.ex. infogats eller tagits bort): en uppgift står inte i sin cell. Värdet läses från den nya platsen.",
   },
+  INPUT_MERGED: {
+    severity: "error",
+    description: "En inmatningscell ingår i en sammanfogad cell och dess värde kan inte läsas.",
+  },
   LABEL_CHANGED: {
     severity: "warning",
     description: "Ledtexten för en uppgift har ändrats; kontrollera att värdet står på rätt rad.",

@@ -16,6 +16,7 @@ import {
   templateStamp,
   type TemplateDefinition,
 } from "../template/types";
+import { templateIndex } from "../template/values";
 import { displayValue, rawAt, type AddressMap } from "./read";
 import { finding, type Finding } from "./findings";
 
@@ -250,8 +251,7 @@ function checkMoved(
         }
       }
       for (const key of e.keys) {
-        const item =
-          template.fields.find((f) => f.key === key) ?? template.computed.find((c) => c.key === key)!;
+        const item = templateIndex(template).cells.get(key)!;
         const p = a1ToPosition(item.cell);
         addresses.set(key, { sheet: actualName, cell: offsetCell(p.row + offset, p.col) });
       }

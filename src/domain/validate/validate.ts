@@ -4,11 +4,25 @@
  * fields; a broken total hides the equity check that uses it).
  */
 import { formatNumber } from "../format";
-import { isCellError, isEmptyValue, type SnapshotValue, type WorkbookSnapshot } from "../snapshot";
+import {
+  a1ToPosition,
+  isA1,
+  isCellError,
+  isEmptyValue,
+  type SnapshotValue,
+  type WorkbookSnapshot,
+} from "../snapshot";
 import { evaluateExpr, exprInputs } from "../template/formula";
 import { MONTH_LABELS } from "../template/build";
 import { TEMPLATES } from "../template/registry";
-import { appliesToArea, computeCells, lastMonthOfPeriod } from "../template/values";
+import {
+  appliesToArea,
+  computeCells,
+  findComputed,
+  findField,
+  lastMonthOfPeriod,
+  templateIndex,
+} from "../template/values";
 import {
   AREA_CODES,
   type AreaCode,
@@ -77,6 +91,68 @@ function monthName(m: number): string {
   ][m - 1];
 }
 
+/** Inputs covered by a merged range (other than its top-left cell) cannot be read. */
+function checkMerged(ctx: Context): void {
+  for (const [expected, actual] of ctx.sheets) {
+    if (!actual) continue;
+    const sheet = ctx.snapshot.sheets.find((x) => x.name === actual);
+    for (const range of sheet?.merged ?? []) {
+      const m = /^\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)$/i.exec(range);
+      if (!m || !isA1(`${m[1]}${m[2]}`) || !isA1(`${m[3]}${m[4]}`)) continue;
+      const a = a1ToPosition(`${m[1]}${m[2]}`);
+      const b = a1ToPosition(`${m[3]}${m[4]}`);
+      for (const f of ctx.template.fields) {
+        if (f.sheet !== expected) continue;
+        const at = addr(ctx, f.key, f);
+        const p = a1ToPosition(at.cell);
+        const inside =
+          p.row >= Math.min(a.row, b.row) &&
+          p.row <= Math.max(a.row, b.row) &&
+          p.col >= Math.min(a.col, b.col) &&
+          p.col <= Math.max(a.col, b.col);
+        if (!inside || (a.row === b.row && a.col === b.col)) continue;
+        ctx.bad.add(f.key);
+        ctx.findings.push(
+          finding(
+            "INPUT_MERGED",
+            { sheet: at.sheet, cell: at.cell, field: f.key },
+            `Cellen för ”${f.label}” ingår i den sammanfogade cellen ${range.toUpperCase()}. Dela upp cellerna och fyll i värdet i ${at.cell}.`,
+            { actual: range.toUpperCase() },
+          ),
+        );
+      }
+    }
+  }
+}
+
+/** Many numbers typed as text on one volume row become one finding listing the cells. */
+function groupSeriesText(findings: Finding[], template: TemplateDefinition): Finding[] {
+  const groups = new Map<string, Finding[]>();
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const field = f.field ? findField(template, f.field) : undefined;
+    if (f.code === "NUMBER_AS_TEXT" && field?.series) {
+      groups.set(field.series, [...(groups.get(field.series) ?? []), f]);
+    } else {
+      out.push(f);
+    }
+  }
+  for (const [series, fs] of groups) {
+    if (fs.length === 1) {
+      out.push(fs[0]);
+      continue;
+    }
+    const label = templateIndex(template).series.get(series)?.label ?? series;
+    out.push({
+      ...fs[0],
+      field: series,
+      cells: fs.map((f) => f.cell!),
+      message: `${fs.length} värden på raden ”${label}” är inskrivna som text (t.ex. ”${String(fs[0].actual)}”) och tolkas som tal. Skriv in dem som tal.`,
+    });
+  }
+  return out;
+}
+
 /** Read every field; record type findings and typed values. */
 function readAll(ctx: Context): Map<string, boolean> {
   const empty = new Map<string, boolean>();
@@ -105,7 +181,7 @@ function applies(ctx: Context, item: { appliesTo?: AreaCode[] }): boolean | null
 
 function checkContext(ctx: Context): void {
   const r = ctx.template.roles;
-  const pf = ctx.template.fields.find((f) => f.key === r.period)!;
+  const pf = findField(ctx.template, r.period)!;
   const pt = ctx.values[r.periodType];
   const p = ctx.values[r.period];
   if (!sheetPresent(ctx, pf.sheet) || ctx.bad.has(r.period)) return;
@@ -142,6 +218,7 @@ function checkField(ctx: Context, f: InputField, isEmpty: boolean): void {
   const at = { sheet: a.sheet, cell: a.cell, field: f.key };
   const ap = applies(ctx, f);
   const v = ctx.values[f.key];
+  if (isEmpty && ctx.bad.has(f.key)) return; // cause already reported (e.g. merged cell)
   if (isEmpty) {
     if (f.required && ap === true) {
       ctx.findings.push(
@@ -227,7 +304,7 @@ function checkBounds(
 function checkSeries(ctx: Context, empty: Map<string, boolean>): void {
   for (const s of ctx.template.series) {
     if (s.computed || !sheetPresent(ctx, s.sheet)) continue;
-    const fields = s.monthKeys.map((k) => ctx.template.fields.find((f) => f.key === k)!);
+    const fields = s.monthKeys.map((k) => findField(ctx.template, k)!);
     const at = (f: InputField) => addr(ctx, f.key, f);
     const ap = applies(ctx, s);
     const filled = fields.filter((f) => !empty.get(f.key));
@@ -252,7 +329,7 @@ function checkSeries(ctx: Context, empty: Map<string, boolean>): void {
     for (const f of filled) checkBounds(ctx, f, ctx.values[f.key], { ...at(f), field: f.key });
     if (ap === null || ctx.lastMonth === null) continue;
     const inPeriod = fields.slice(0, ctx.lastMonth);
-    const missing = inPeriod.filter((f) => empty.get(f.key));
+    const missing = inPeriod.filter((f) => empty.get(f.key) && !ctx.bad.has(f.key));
     missing.forEach((f) => ctx.bad.add(f.key));
     if (missing.length === inPeriod.length) {
       ctx.findings.push(
@@ -353,8 +430,7 @@ function checkComputed(ctx: Context, deps: Map<string, Set<string>>): Set<string
   let notCalculated = 0;
   const groups = new Map<string, { c: ComputedCell; cells: string[]; first: Finding }>();
   const readRaw = (key: string): SnapshotValue | undefined => {
-    const item =
-      ctx.template.fields.find((f) => f.key === key) ?? ctx.template.computed.find((c) => c.key === key);
+    const item = templateIndex(ctx.template).cells.get(key);
     if (!item) return null;
     const a = addr(ctx, key, item);
     return rawAt(ctx.snapshot, a.sheet, a.cell);
@@ -464,12 +540,12 @@ function checkCross(
     let computable = true;
     for (const t of chk.terms) {
       const v = num(t.key);
-      const field = ctx.template.fields.find((f) => f.key === t.key);
+      const field = findField(ctx.template, t.key);
       if (v === null && (!field || field.required)) computable = false;
       expected += t.coef * (v ?? 0);
     }
     if (!computable || Math.abs(target - expected) <= chk.tolerance) continue;
-    const tf = ctx.template.fields.find((f) => f.key === chk.target);
+    const tf = findField(ctx.template, chk.target);
     const a = tf ? addr(ctx, tf.key, tf) : { sheet: null, cell: null };
     ctx.findings.push(
       finding(
@@ -495,7 +571,7 @@ function checkMetrics(
     const v = computed[m.computedKey];
     if (typeof v !== "number") continue;
     const p = m.plausible;
-    const c = ctx.template.computed.find((x) => x.key === m.computedKey)!;
+    const c = findComputed(ctx.template, m.computedKey)!;
     if (!sheetPresent(ctx, c.sheet)) continue;
     const a = addr(ctx, c.key, c);
     const show = (n: number) => (m.unit === "%" ? `${fmt(n * 100)} %` : fmt(n));
@@ -547,6 +623,7 @@ export function validateSubmission(
       requireStamp: options.requireStamp ?? true,
     },
   };
+  checkMerged(ctx);
   const empty = readAll(ctx);
   const areaValue = ctx.values[t.roles.area];
   ctx.area =
@@ -576,7 +653,7 @@ export function validateSubmission(
   checkCross(ctx, broken, deps, typed);
   checkMetrics(ctx, deps, typed);
   return sortAndDedupe(
-    ctx.findings,
+    groupSeriesText(ctx.findings, t),
     t.sheets.map((s) => integrity.sheets.get(s.name) ?? s.name),
   );
 }
