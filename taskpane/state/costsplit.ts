@@ -1,8 +1,9 @@
 /**
  * Cost split rows for the Kostnadsfördelning view: each key version's share and amount per region
- * for a cost total, and the difference against the active (current) key. Amounts are whole kronor
- * that add up exactly to the total (largest remainder).
+ * for a cost total, and the difference against the active (current) key. Shares and whole-krona
+ * amounts (summing exactly to the total) come from the domain (normaliseShares, largestRemainder).
  */
+import { largestRemainder, normaliseShares } from "../../src/domain/costsplit";
 import type { CostKeyVersion } from "../api/client";
 
 export interface SplitColumn {
@@ -14,29 +15,22 @@ export interface SplitColumn {
   diff: Record<string, number>;
 }
 
-/** Whole-krona amounts per org that sum to `total` (largest remainder, ties by order). */
+/** Whole-krona amounts per org that sum exactly to `total` (the domain's largest remainder). */
 export function splitAmounts(total: number, weights: { orgId: string; weight: number }[]): Record<string, number> {
-  const sum = weights.reduce((s, w) => s + w.weight, 0);
   const out: Record<string, number> = {};
-  if (sum <= 0 || weights.length === 0) return out;
-  const whole = Math.round(total);
-  const raw = weights.map((w) => ({ orgId: w.orgId, exact: (whole * w.weight) / sum }));
-  let given = 0;
-  for (const r of raw) {
-    out[r.orgId] = Math.floor(r.exact);
-    given += out[r.orgId];
-  }
-  const order = [...raw].sort((a, b) => b.exact - Math.floor(b.exact) - (a.exact - Math.floor(a.exact)));
-  for (let i = 0; given < whole && i < order.length; i++, given++) out[order[i].orgId] += 1;
+  if (weights.length === 0 || !weights.some((w) => w.weight > 0)) return out;
+  const parts = largestRemainder(Math.round(total), weights.map((w) => w.weight));
+  weights.forEach((w, i) => (out[w.orgId] = parts[i]));
   return out;
 }
 
 export function splitColumns(versions: CostKeyVersion[], total: number): SplitColumn[] {
   const current = versions.find((v) => v.status === "active") ?? versions[0];
   const cols = versions.map((v) => {
-    const sum = v.weights.reduce((s, w) => s + w.weight, 0);
+    const ok = v.weights.some((w) => w.weight > 0);
+    const shareList = ok ? normaliseShares(v.weights.map((w) => w.weight)) : v.weights.map(() => 0);
     const shares: Record<string, number> = {};
-    for (const w of v.weights) shares[w.orgId] = sum > 0 ? w.weight / sum : 0;
+    v.weights.forEach((w, i) => (shares[w.orgId] = shareList[i]));
     return { version: v, current: v === current, shares, amounts: splitAmounts(total, v.weights), diff: {} as Record<string, number> };
   });
   const base = cols.find((c) => c.current);

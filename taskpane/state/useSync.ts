@@ -80,7 +80,7 @@ export function useSyncConnection(host: WorkbookHost | null, me: Me | undefined,
         // and Dexie then reports "IndexedDB API missing" in a real browser.
         const store = new storeMod.DexieSyncStore(me.userId, workbookId, {
           indexedDB: globalThis.indexedDB,
-          IDBKeyRange: globalThis.IDBKeyRange as unknown as { bound: () => unknown; lowerBound: () => unknown; upperBound: () => unknown },
+          IDBKeyRange: globalThis.IDBKeyRange,
         });
         close = () => store.close();
         const transport = new syncMod.HttpSyncTransport({ baseUrl: location.origin, userId: me.userId, getToken: async () => token });

@@ -123,6 +123,16 @@ describeWith({ variable: "CHROMIUM_PATH", what: "Chromium" }, "task pane end to 
         expect(await axeViolations(page), `${view} vid ${width} px`).toEqual([]);
         await page.screenshot({ path: path.join(ARTIFACTS, `taskpane-${width}-${view.toLowerCase()}.png`), fullPage: true });
       }
+      await openTab(page, "Nyckeltal");
+      expect(await page.getByTestId("requirement-met").textContent()).toBe("Kravet är uppfyllt");
+      expect(await page.getByTestId("margin").textContent()).toMatch(/Resultatkrav3,0\s%/);
+      expect(await page.getByTestId("productivity").textContent()).toMatch(/per årsarbetare läkare/);
+      await openTab(page, "Avtal");
+      // The workbook names its avtal (PV-LOV-2024): it is picked and evaluated.
+      await expect.poll(() => page.getByTestId("avtal-select").inputValue()).toBe("PV-LOV-2024");
+      await page.getByText("Visa även uppfyllda punkter").click();
+      expect(await page.getByTestId("clause").count()).toBeGreaterThan(2);
+      expect(await page.getByTestId("clause").first().textContent()).toMatch(/Avtalspunkt \d/);
       await openTab(page, "Granskning");
       expect(await page.locator('[data-testid="finding"][data-code]').evaluateAll((els) => els.filter((e) => (e.textContent ?? "").startsWith("Fel")).length)).toBe(0);
       expect(errors).toEqual([]);
