@@ -112,10 +112,12 @@ describe("dist/functions.js in a shared runtime", () => {
 
   it("KOSTNADSNYCKEL: #N/A without sign-in; with the task pane's config, one request for all cells", async () => {
     const results: unknown[][] = [[], [], []];
-    const invocation = (i: number) => ({
-      setResult: (v: unknown) => results[i].push(v),
-      onCanceled: undefined,
-    });
+    const invocations: Array<{ onCanceled?: () => void }> = [];
+    const invocation = (i: number) => {
+      const inv = { setResult: (v: unknown) => results[i].push(v), onCanceled: undefined };
+      invocations.push(inv);
+      return inv;
+    };
     const costKey = associated.get("COSTKEY")!;
     costKey("inkop-04-19", "04", null, invocation(0));
     await vi.waitFor(() => expect(results[0]).toHaveLength(1));
@@ -138,5 +140,6 @@ describe("dist/functions.js in a shared runtime", () => {
       { url: "https://uppf.example.se/api/cost-keys", auth: "Bearer tok" },
       { url: "https://uppf.example.se/api/cost-keys", auth: "Bearer tok" },
     ]);
+    for (const inv of invocations) inv.onCanceled?.(); // the cells are deleted: polling stops
   });
 });
