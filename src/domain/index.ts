@@ -12,3 +12,4 @@ export * from "./metrics";
 export * from "./contract";
 export * from "./costsplit";
 export * from "./migrate";
+export * from "./review";
