@@ -3,7 +3,7 @@
  * explaining the finding, and a "Granskning" sheet lists every finding with a link to its cell.
  * Cell values are never changed. Browser-safe (bytes in, bytes out).
  */
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import { formatNumber } from "../domain/format";
 import { isA1 } from "../domain/snapshot";
 import type { FindingValue, Severity } from "../domain/validate/findings";
@@ -20,7 +20,11 @@ export const SEVERITY_FILL: Record<Severity, string> = {
 };
 
 /** Swedish severity names. */
-export const SEVERITY_TEXT: Record<Severity, string> = { error: "Fel", warning: "Varning", info: "Information" };
+export const SEVERITY_TEXT: Record<Severity, string> = {
+  error: "Fel",
+  warning: "Varning",
+  info: "Information",
+};
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
@@ -34,7 +38,8 @@ export function valueText(v: FindingValue | undefined): string {
 
 function uniqueSheetName(wb: ExcelJS.Workbook, base: string): string {
   let name = base;
-  for (let i = 2; wb.worksheets.some((w) => w.name.toLowerCase() === name.toLowerCase()); i++) name = `${base} (${i})`;
+  for (let i = 2; wb.worksheets.some((w) => w.name.toLowerCase() === name.toLowerCase()); i++)
+    name = `${base} (${i})`;
   return name;
 }
 
@@ -50,7 +55,11 @@ export interface AnnotateOptions {
  * Annotate a workbook's bytes with findings. Returns the new file's bytes; the input is not
  * modified. Throws UnreadableWorkbookError when the bytes cannot be read.
  */
-export async function annotateWorkbook(bytes: ArrayBuffer | Uint8Array, findings: readonly ReportFinding[], options: AnnotateOptions = {}): Promise<Uint8Array> {
+export async function annotateWorkbook(
+  bytes: ArrayBuffer | Uint8Array,
+  findings: readonly ReportFinding[],
+  options: AnnotateOptions = {},
+): Promise<Uint8Array> {
   const wb = await loadWorkbook(bytes);
   // Worst severity and all messages per cell.
   const perCell = new Map<string, { sheet: string; cell: string; severity: Severity; lines: string[] }>();
@@ -87,7 +96,8 @@ export async function annotateWorkbook(bytes: ArrayBuffer | Uint8Array, findings
   ws.getCell("A1").font = { name: "Calibri", bold: true, size: 14 };
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of findings) counts[f.severity]++;
-  ws.getCell("A2").value = `${options.verdict ? `${options.verdict}: ` : ""}${counts.error} fel, ${counts.warning} varningar, ${counts.info} information. Markerade celler har en anteckning som förklarar felet.`;
+  ws.getCell("A2").value =
+    `${options.verdict ? `${options.verdict}: ` : ""}${counts.error} fel, ${counts.warning} varningar, ${counts.info} information. Markerade celler har en anteckning som förklarar felet.`;
   const header = ws.getRow(4);
   ["Allvarlighet", "Kod", "Blad", "Cell", "Meddelande", "Förväntat", "Faktiskt"].forEach((h, i) => {
     const c = header.getCell(i + 1);
@@ -104,7 +114,10 @@ export async function annotateWorkbook(bytes: ArrayBuffer | Uint8Array, findings
     row.getCell(3).value = f.sheet ?? "(arbetsboken)";
     if (f.sheet && f.cell && isA1(f.cell) && wb.getWorksheet(f.sheet)) {
       const target = `#'${f.sheet.replace(/'/g, "''")}'!${f.cell}`;
-      row.getCell(4).value = { formula: `HYPERLINK("${target.replace(/"/g, '""')}","${f.cell}")`, result: f.cell } as ExcelJS.CellFormulaValue;
+      row.getCell(4).value = {
+        formula: `HYPERLINK("${target.replace(/"/g, '""')}","${f.cell}")`,
+        result: f.cell,
+      } as ExcelJS.CellFormulaValue;
       row.getCell(4).font = { name: "Calibri", color: { argb: "FF0563C1" }, underline: true };
     } else {
       row.getCell(4).value = f.cell ?? "";
@@ -115,8 +128,19 @@ export async function annotateWorkbook(bytes: ArrayBuffer | Uint8Array, findings
     row.getCell(7).value = valueText(f.actual);
     row.height = Math.max(15, Math.ceil(f.message.length / 95) * 15);
   });
-  if (sorted.length > 0) ws.autoFilter = { from: { row: 4, column: 1 }, to: { row: 4 + sorted.length, column: 7 } };
+  if (sorted.length > 0)
+    ws.autoFilter = { from: { row: 4, column: 1 }, to: { row: 4 + sorted.length, column: 7 } };
   const index = wb.worksheets.indexOf(ws);
-  wb.views = [{ x: 0, y: 0, width: 20000, height: 12000, firstSheet: 0, activeTab: Math.max(0, index), visibility: "visible" }];
+  wb.views = [
+    {
+      x: 0,
+      y: 0,
+      width: 20000,
+      height: 12000,
+      firstSheet: 0,
+      activeTab: Math.max(0, index),
+      visibility: "visible",
+    },
+  ];
   return workbookBytes(wb);
 }

@@ -82,13 +82,22 @@ function keyColumns(): Column[] {
     {
       header: "Klarar resultatkravet",
       fmt: "text",
-      value: (r) => (r.metrics?.meetsRequirement === true ? "Ja" : r.metrics?.meetsRequirement === false ? "Nej" : null),
+      value: (r) =>
+        r.metrics?.meetsRequirement === true ? "Ja" : r.metrics?.meetsRequirement === false ? "Nej" : null,
     },
     { header: "Årsarbetare", fmt: "dec", value: metric("arsarbetare"), average: true },
   ];
 }
 
-function addTable(ws: ExcelJS.Worksheet, name: string, title: string, subtitle: string, columns: Column[], rows: CompileInput[], totals: boolean): void {
+function addTable(
+  ws: ExcelJS.Worksheet,
+  name: string,
+  title: string,
+  subtitle: string,
+  columns: Column[],
+  rows: CompileInput[],
+  totals: boolean,
+): void {
   ws.getCell("A1").value = title;
   ws.getCell("A1").font = { name: "Calibri", bold: true, size: 14, color: { argb: "FF1F4E79" } };
   ws.getCell("A2").value = subtitle;
@@ -114,7 +123,13 @@ function addTable(ws: ExcelJS.Worksheet, name: string, title: string, subtitle: 
   columns.forEach((c, i) => {
     const col = ws.getColumn(i + 1);
     // Numbers get a fixed width and the header wraps; text columns fit their content.
-    col.width = c.fmt === "text" ? Math.max(10, Math.min(40, Math.max(c.header.length, ...rows.map((r) => String(c.value(r) ?? "").length)) + 2)) : 15;
+    col.width =
+      c.fmt === "text"
+        ? Math.max(
+            10,
+            Math.min(40, Math.max(c.header.length, ...rows.map((r) => String(c.value(r) ?? "").length)) + 2),
+          )
+        : 15;
     const fmt = NUMFMT[c.fmt];
     if (fmt) for (let r = 5; r <= 5 + rows.length; r++) ws.getRow(r).getCell(i + 1).numFmt = fmt;
   });
@@ -133,7 +148,11 @@ export interface CompileOptions {
 }
 
 /** Build the compilation workbook. */
-export function buildCompilation(template: TemplateDefinition, inputs: readonly CompileInput[], options: CompileOptions = {}): ExcelJS.Workbook {
+export function buildCompilation(
+  template: TemplateDefinition,
+  inputs: readonly CompileInput[],
+  options: CompileOptions = {},
+): ExcelJS.Workbook {
   const wb = new ExcelJS.Workbook();
   wb.creator = "Uppföljning";
   wb.created = options.created ?? new Date();
@@ -143,7 +162,9 @@ export function buildCompilation(template: TemplateDefinition, inputs: readonly 
       String(a.submission?.area ?? "").localeCompare(String(b.submission?.area ?? "")) ||
       String(a.submission?.unit ?? a.file).localeCompare(String(b.submission?.unit ?? b.file), "sv"),
   );
-  const years = [...new Set(sorted.map((r) => r.submission?.year).filter((y): y is number => typeof y === "number"))].sort();
+  const years = [
+    ...new Set(sorted.map((r) => r.submission?.year).filter((y): y is number => typeof y === "number")),
+  ].sort();
   const title = options.title ?? `Sammanställning${years.length ? ` ${years.join(", ")}` : ""}`;
   const main: Column[] = [
     { header: "Enhet", fmt: "text", value: (r) => r.submission?.unit ?? null },
@@ -156,7 +177,11 @@ export function buildCompilation(template: TemplateDefinition, inputs: readonly 
     { header: "Bedömning", fmt: "text", value: (r) => r.verdict },
     { header: "Fel", fmt: "int", value: (r) => (r.verdict === "OLÄSBAR" ? null : r.counts.error) },
     { header: "Varningar", fmt: "int", value: (r) => (r.verdict === "OLÄSBAR" ? null : r.counts.warning) },
-    { header: "Avtalsavvikelser", fmt: "int", value: (r) => (r.avtal ? (r.deviations ?? []).filter((d) => d.status === "deviation").length : null) },
+    {
+      header: "Avtalsavvikelser",
+      fmt: "int",
+      value: (r) => (r.avtal ? (r.deviations ?? []).filter((d) => d.status === "deviation").length : null),
+    },
     ...keyColumns(),
     { header: "Fil", fmt: "text", value: (r) => r.file },
     { header: "Kommentar", fmt: "text", value: (r) => r.reason ?? null },
@@ -178,10 +203,20 @@ export function buildCompilation(template: TemplateDefinition, inputs: readonly 
     const label = areaLabel(template, area) ?? area;
     const volumes: Column[] = template.series
       .filter((s) => appliesToArea(s, area) && !s.computed)
-      .map((s) => ({ header: `${s.label} (${s.aggregate === "sum" ? "summa" : "medel"})`, fmt: s.type === "integer" && s.aggregate === "sum" ? "int" : "dec", value: metric(`volym.${s.key.replace(/^volymer\./, "")}`), average: true }));
+      .map((s) => ({
+        header: `${s.label} (${s.aggregate === "sum" ? "summa" : "medel"})`,
+        fmt: s.type === "integer" && s.aggregate === "sum" ? "int" : "dec",
+        value: metric(`volym.${s.key.replace(/^volymer\./, "")}`),
+        average: true,
+      }));
     const ratios: Column[] = template.metrics
       .filter((m) => appliesToArea(m, area))
-      .map((m) => ({ header: `${m.label}${m.unit === "%" ? "" : ` (${m.unit})`}`, fmt: m.unit === "%" ? "pct" : m.kind === "unitCost" ? "kr" : "dec", value: metric(m.id), average: true }));
+      .map((m) => ({
+        header: `${m.label}${m.unit === "%" ? "" : ` (${m.unit})`}`,
+        fmt: m.unit === "%" ? "pct" : m.kind === "unitCost" ? "kr" : "dec",
+        value: metric(m.id),
+        average: true,
+      }));
     const cols: Column[] = [
       { header: "Enhet", fmt: "text", value: (r) => r.submission?.unit ?? r.file },
       { header: "Utförare", fmt: "text", value: (r) => r.submission?.provider ?? null },
@@ -192,12 +227,24 @@ export function buildCompilation(template: TemplateDefinition, inputs: readonly 
       ...volumes,
       ...ratios,
     ];
-    addTable(wb.addWorksheet(areaSheetName(label)), `Omrade_${area}`, `${label}: jämförelse mellan enheter`, `${rows.length} ${rows.length === 1 ? "enhet" : "enheter"}. Raden Medel är medelvärdet av enheterna.`, cols, rows, true);
+    addTable(
+      wb.addWorksheet(areaSheetName(label)),
+      `Omrade_${area}`,
+      `${label}: jämförelse mellan enheter`,
+      `${rows.length} ${rows.length === 1 ? "enhet" : "enheter"}. Raden Medel är medelvärdet av enheterna.`,
+      cols,
+      rows,
+      true,
+    );
   }
   return wb;
 }
 
 /** The compilation as .xlsx bytes. */
-export async function writeCompilation(template: TemplateDefinition, inputs: readonly CompileInput[], options: CompileOptions = {}): Promise<Uint8Array> {
+export async function writeCompilation(
+  template: TemplateDefinition,
+  inputs: readonly CompileInput[],
+  options: CompileOptions = {},
+): Promise<Uint8Array> {
   return workbookBytes(buildCompilation(template, inputs, options));
 }

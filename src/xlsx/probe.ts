@@ -145,7 +145,8 @@ function containsUtf16(bytes: Uint8Array, text: string): boolean {
 
 function classifyOle(bytes: Uint8Array): UnreadableWorkbookError {
   const names = compoundFileEntryNames(bytes).map((n) => n.toLowerCase());
-  const has = (n: string) => names.includes(n.toLowerCase()) || (names.length === 0 && containsUtf16(bytes, n));
+  const has = (n: string) =>
+    names.includes(n.toLowerCase()) || (names.length === 0 && containsUtf16(bytes, n));
   if (has("EncryptedPackage") || has("EncryptionInfo")) {
     return new UnreadableWorkbookError(
       "ENCRYPTED",
@@ -155,23 +156,41 @@ function classifyOle(bytes: Uint8Array): UnreadableWorkbookError {
   if (has("Workbook") || has("Book")) {
     return new UnreadableWorkbookError("XLS", `filen är i det gamla Excel-formatet (.xls); ${SAVE_AS}`);
   }
-  return new UnreadableWorkbookError("OLE_OTHER", `filen är ett äldre Office-dokument, inte en Excel-arbetsbok; ${SAVE_AS}`);
+  return new UnreadableWorkbookError(
+    "OLE_OTHER",
+    `filen är ett äldre Office-dokument, inte en Excel-arbetsbok; ${SAVE_AS}`,
+  );
 }
 
 function classifyNonZip(bytes: Uint8Array): UnreadableWorkbookError {
   const head = bytes.subarray(0, 4096);
   if (startsWith(head, [0x25, 0x50, 0x44, 0x46])) {
-    return new UnreadableWorkbookError("PDF", "filen är en PDF, inte en Excel-arbetsbok; skicka den ifyllda mallen (.xlsx)");
+    return new UnreadableWorkbookError(
+      "PDF",
+      "filen är en PDF, inte en Excel-arbetsbok; skicka den ifyllda mallen (.xlsx)",
+    );
   }
   const text = new TextDecoder("utf-8", { fatal: false }).decode(head).replace(/^\uFEFF/, "");
-  const printable = head.length > 0 && !head.includes(0) && [...text].filter((c) => c === "\uFFFD").length <= head.length / 50;
+  const printable =
+    head.length > 0 &&
+    !head.includes(0) &&
+    [...text].filter((c) => c === "\uFFFD").length <= head.length / 50;
   if (printable) {
     if (/^\s*<(!doctype html|html|\?xml[^>]*>\s*<html)/i.test(text) || /<table[\s>]/i.test(text)) {
-      return new UnreadableWorkbookError("HTML", `filen är en webbsida (HTML) med fel filändelse, inte en Excel-arbetsbok; ${SAVE_AS}`);
+      return new UnreadableWorkbookError(
+        "HTML",
+        `filen är en webbsida (HTML) med fel filändelse, inte en Excel-arbetsbok; ${SAVE_AS}`,
+      );
     }
-    return new UnreadableWorkbookError("CSV", `filen är en textfil (t.ex. CSV), inte en Excel-arbetsbok; fyll i mallen och spara den som .xlsx`);
+    return new UnreadableWorkbookError(
+      "CSV",
+      `filen är en textfil (t.ex. CSV), inte en Excel-arbetsbok; fyll i mallen och spara den som .xlsx`,
+    );
   }
-  return new UnreadableWorkbookError("NOT_ZIP", "filen är inte en Excel-arbetsbok (.xlsx): innehållet är varken zip-arkiv eller känt kalkylbladsformat");
+  return new UnreadableWorkbookError(
+    "NOT_ZIP",
+    "filen är inte en Excel-arbetsbok (.xlsx): innehållet är varken zip-arkiv eller känt kalkylbladsformat",
+  );
 }
 
 function corrupt(detail?: string): UnreadableWorkbookError {
@@ -196,12 +215,18 @@ interface JSZipStreamHelper {
 }
 
 /** Read the start of a zip entry (inflating only as far as needed) until `stop` matches. */
-export function readEntryHead(entry: JSZip.JSZipObject, stop: RegExp, maxChars = 256 * 1024): Promise<string> {
+export function readEntryHead(
+  entry: JSZip.JSZipObject,
+  stop: RegExp,
+  maxChars = 256 * 1024,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = "";
     let done = false;
     // internalStream is public JSZip API (documented) but missing from its type declarations.
-    const stream = (entry as unknown as { internalStream(type: "string"): JSZipStreamHelper }).internalStream("string");
+    const stream = (entry as unknown as { internalStream(type: "string"): JSZipStreamHelper }).internalStream(
+      "string",
+    );
     const finish = () => {
       if (done) return;
       done = true;
@@ -252,7 +277,8 @@ async function sheetParts(zip: JSZip): Promise<Map<string, string>> {
   for (const m of relsXml.matchAll(/<Relationship\b[^>]*>/g)) {
     const id = /\bId="([^"]+)"/.exec(m[0])?.[1];
     const target = /\bTarget="([^"]+)"/.exec(m[0])?.[1];
-    if (id && target) targets.set(id, target.startsWith("/") ? target.slice(1) : `xl/${target.replace(/^\.\//, "")}`);
+    if (id && target)
+      targets.set(id, target.startsWith("/") ? target.slice(1) : `xl/${target.replace(/^\.\//, "")}`);
   }
   for (const m of wbXml.matchAll(/<(?:\w+:)?sheet\b[^>]*>/g)) {
     const name = /\bname="([^"]*)"/.exec(m[0])?.[1];
@@ -292,10 +318,16 @@ export async function probeWorkbook(bytes: Uint8Array, limits: ReadLimits = DEFA
   if (mimetype) {
     const mt = (await mimetype.async("string").catch(() => "")).trim();
     if (mt.includes("opendocument.spreadsheet")) {
-      throw new UnreadableWorkbookError("ODS", `filen är ett OpenDocument-kalkylark (.ods) med fel filändelse; ${SAVE_AS}`);
+      throw new UnreadableWorkbookError(
+        "ODS",
+        `filen är ett OpenDocument-kalkylark (.ods) med fel filändelse; ${SAVE_AS}`,
+      );
     }
     if (mt.includes("opendocument")) {
-      throw new UnreadableWorkbookError("NOT_XLSX", "filen är ett OpenDocument-dokument, inte en Excel-arbetsbok (.xlsx)");
+      throw new UnreadableWorkbookError(
+        "NOT_XLSX",
+        "filen är ett OpenDocument-dokument, inte en Excel-arbetsbok (.xlsx)",
+      );
     }
   }
   if (!zip.file("xl/workbook.xml")) {
@@ -303,9 +335,15 @@ export async function probeWorkbook(bytes: Uint8Array, limits: ReadLimits = DEFA
       throw new UnreadableWorkbookError("XLSB", `filen är en binär Excel-arbetsbok (.xlsb); ${SAVE_AS}`);
     }
     if (zip.file("word/document.xml")) {
-      throw new UnreadableWorkbookError("NOT_XLSX", "filen är ett Word-dokument, inte en Excel-arbetsbok (.xlsx)");
+      throw new UnreadableWorkbookError(
+        "NOT_XLSX",
+        "filen är ett Word-dokument, inte en Excel-arbetsbok (.xlsx)",
+      );
     }
-    throw new UnreadableWorkbookError("NOT_XLSX", "filen är ett zip-arkiv men ingen Excel-arbetsbok (xl/workbook.xml saknas)");
+    throw new UnreadableWorkbookError(
+      "NOT_XLSX",
+      "filen är ett zip-arkiv men ingen Excel-arbetsbok (xl/workbook.xml saknas)",
+    );
   }
   let total = 0;
   for (const entry of Object.values(zip.files)) total += uncompressedSize(entry) ?? 0;

@@ -80,7 +80,8 @@ function worksheetToSnapshot(ws: ExcelJS.Worksheet, limits: ReadLimits): SheetSn
     if (out.length > 0) rows[rowNumber - 1] = out;
   });
   for (let i = 0; i < rows.length; i++) if (!rows[i]) rows[i] = [];
-  const merges = (ws as unknown as { _merges?: Record<string, { range?: string; shortRange?: string }> })._merges ?? {};
+  const merges =
+    (ws as unknown as { _merges?: Record<string, { range?: string; shortRange?: string }> })._merges ?? {};
   const merged = Object.values(merges)
     .map((m) => m.shortRange ?? m.range ?? "")
     .filter((r) => r !== "");
@@ -90,7 +91,10 @@ function worksheetToSnapshot(ws: ExcelJS.Worksheet, limits: ReadLimits): SheetSn
 }
 
 /** An ExcelJS workbook (already loaded) -> snapshot. */
-export function workbookToSnapshot(wb: ExcelJS.Workbook, limits: ReadLimits = DEFAULT_LIMITS): WorkbookSnapshot {
+export function workbookToSnapshot(
+  wb: ExcelJS.Workbook,
+  limits: ReadLimits = DEFAULT_LIMITS,
+): WorkbookSnapshot {
   const sheets = wb.worksheets.map((ws) => worksheetToSnapshot(ws, limits));
   const definedNames: Record<string, string> = {};
   const model = (wb.definedNames as unknown as { model?: { name: string; ranges: string[] }[] }).model ?? [];
@@ -106,7 +110,10 @@ export function workbookToSnapshot(wb: ExcelJS.Workbook, limits: ReadLimits = DE
  * Load bytes into an ExcelJS workbook after the safety checks. Throws
  * {@link UnreadableWorkbookError} (with a Swedish one-line `message`) when the file cannot be read.
  */
-export async function loadWorkbook(data: ArrayBuffer | Uint8Array, options: ReadWorkbookOptions = {}): Promise<ExcelJS.Workbook> {
+export async function loadWorkbook(
+  data: ArrayBuffer | Uint8Array,
+  options: ReadWorkbookOptions = {},
+): Promise<ExcelJS.Workbook> {
   const limits: ReadLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const bytes = toBytes(data);
   await probeWorkbook(bytes, limits);
@@ -128,7 +135,10 @@ export async function loadWorkbook(data: ArrayBuffer | Uint8Array, options: Read
  * cached results, dates as Excel serials, errors as error objects, merged-over cells empty),
  * sheet visibility, merged ranges and defined names. Throws {@link UnreadableWorkbookError}.
  */
-export async function readWorkbook(data: ArrayBuffer | Uint8Array, options: ReadWorkbookOptions = {}): Promise<WorkbookSnapshot> {
+export async function readWorkbook(
+  data: ArrayBuffer | Uint8Array,
+  options: ReadWorkbookOptions = {},
+): Promise<WorkbookSnapshot> {
   const limits: ReadLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const wb = await loadWorkbook(data, options);
   return workbookToSnapshot(wb, limits);

@@ -19,17 +19,36 @@ export type XlsxFindingCode = "SHEET_HIDDEN" | "MERGED_INPUT";
 export type ReportFinding = Omit<Finding, "code"> & { code: FindingCode | XlsxFindingCode };
 
 /** Description of the xlsx layer's codes (for documentation and the review sheet). */
-export const XLSX_FINDING_CODES: Record<XlsxFindingCode, { severity: "error" | "warning"; description: string }> = {
-  SHEET_HIDDEN: { severity: "error", description: "Ett av mallens blad är dolt; dolda uppgifter granskas men utföraren ser dem inte." },
-  MERGED_INPUT: { severity: "error", description: "En ifyllnadscell ingår i en sammanfogad cell; värdet kan hamna i fel cell eller försvinna." },
+export const XLSX_FINDING_CODES: Record<
+  XlsxFindingCode,
+  { severity: "error" | "warning"; description: string }
+> = {
+  SHEET_HIDDEN: {
+    severity: "error",
+    description: "Ett av mallens blad är dolt; dolda uppgifter granskas men utföraren ser dem inte.",
+  },
+  MERGED_INPUT: {
+    severity: "error",
+    description: "En ifyllnadscell ingår i en sammanfogad cell; värdet kan hamna i fel cell eller försvinna.",
+  },
 };
 
-function xlsxFinding(code: XlsxFindingCode, at: { sheet: string; cell?: string; cells?: string[]; field?: string | null }, message: string, values: { expected?: string | null; actual?: string | null; severity?: "error" | "warning" } = {}): ReportFinding {
-  const f = finding("SHEET_EXTRA", { sheet: at.sheet, cell: at.cell ?? null, cells: at.cells, field: at.field ?? null }, message, {
-    expected: values.expected ?? null,
-    actual: values.actual ?? null,
-    severity: values.severity ?? XLSX_FINDING_CODES[code].severity,
-  });
+function xlsxFinding(
+  code: XlsxFindingCode,
+  at: { sheet: string; cell?: string; cells?: string[]; field?: string | null },
+  message: string,
+  values: { expected?: string | null; actual?: string | null; severity?: "error" | "warning" } = {},
+): ReportFinding {
+  const f = finding(
+    "SHEET_EXTRA",
+    { sheet: at.sheet, cell: at.cell ?? null, cells: at.cells, field: at.field ?? null },
+    message,
+    {
+      expected: values.expected ?? null,
+      actual: values.actual ?? null,
+      severity: values.severity ?? XLSX_FINDING_CODES[code].severity,
+    },
+  );
   return { ...f, code };
 }
 
@@ -38,14 +57,22 @@ function parseRange(range: string): { r1: number; c1: number; r2: number; c2: nu
   try {
     const p1 = a1ToPosition(a);
     const p2 = a1ToPosition(b);
-    return { r1: Math.min(p1.row, p2.row), c1: Math.min(p1.col, p2.col), r2: Math.max(p1.row, p2.row), c2: Math.max(p1.col, p2.col) };
+    return {
+      r1: Math.min(p1.row, p2.row),
+      c1: Math.min(p1.col, p2.col),
+      r2: Math.max(p1.row, p2.row),
+      c2: Math.max(p1.col, p2.col),
+    };
   } catch {
     return undefined;
   }
 }
 
 /** Hidden sheets and merged cells over input cells. */
-export function structuralFindings(snapshot: WorkbookSnapshot, template: TemplateDefinition): ReportFinding[] {
+export function structuralFindings(
+  snapshot: WorkbookSnapshot,
+  template: TemplateDefinition,
+): ReportFinding[] {
   const out: ReportFinding[] = [];
   const templateSheets = new Set(template.sheets.map((s) => s.name.toLocaleLowerCase("sv-SE")));
   const meta = template.stamp.metaSheet.toLocaleLowerCase("sv-SE");
@@ -53,15 +80,31 @@ export function structuralFindings(snapshot: WorkbookSnapshot, template: Templat
     const lower = s.name.toLocaleLowerCase("sv-SE");
     if (lower === meta || !s.visibility || s.visibility === "visible") continue;
     if (templateSheets.has(lower)) {
-      out.push(xlsxFinding("SHEET_HIDDEN", { sheet: s.name }, `Bladet ”${s.name}” är dolt. Visa det igen (högerklicka på en bladflik > Ta fram) så att uppgifterna syns.`, { expected: "synligt", actual: s.visibility === "veryHidden" ? "mycket dolt" : "dolt" }));
+      out.push(
+        xlsxFinding(
+          "SHEET_HIDDEN",
+          { sheet: s.name },
+          `Bladet ”${s.name}” är dolt. Visa det igen (högerklicka på en bladflik > Ta fram) så att uppgifterna syns.`,
+          { expected: "synligt", actual: s.visibility === "veryHidden" ? "mycket dolt" : "dolt" },
+        ),
+      );
     } else if (lower !== INSTRUCTIONS_SHEET.toLocaleLowerCase("sv-SE")) {
-      out.push(xlsxFinding("SHEET_HIDDEN", { sheet: s.name }, `Arbetsboken har ett dolt blad ”${s.name}” som inte ingår i mallen; det granskas inte. Kontrollera att inga uppgifter står där.`, { expected: "synligt", actual: "dolt", severity: "warning" }));
+      out.push(
+        xlsxFinding(
+          "SHEET_HIDDEN",
+          { sheet: s.name },
+          `Arbetsboken har ett dolt blad ”${s.name}” som inte ingår i mallen; det granskas inte. Kontrollera att inga uppgifter står där.`,
+          { expected: "synligt", actual: "dolt", severity: "warning" },
+        ),
+      );
     }
   }
   for (const def of template.sheets) {
     const sheet = findSheet(snapshot, def.name);
     if (!sheet?.merged?.length) continue;
-    const inputs = template.fields.filter((f) => f.sheet === def.name).map((f) => ({ f, p: a1ToPosition(f.cell) }));
+    const inputs = template.fields
+      .filter((f) => f.sheet === def.name)
+      .map((f) => ({ f, p: a1ToPosition(f.cell) }));
     for (const range of sheet.merged) {
       const r = parseRange(range);
       if (!r) continue;

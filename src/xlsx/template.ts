@@ -12,7 +12,13 @@ import ExcelJS from "exceljs";
 import JSZip from "jszip";
 import { a1ToPosition, quoteSheetName, type CellValue, type SnapshotValue } from "../domain/snapshot";
 import { appliesToArea, codeLabel, computeCells, metaSheet } from "../domain/template/values";
-import { templateStamp, type AreaCode, type ComputedCell, type InputField, type TemplateDefinition } from "../domain/template/types";
+import {
+  templateStamp,
+  type AreaCode,
+  type ComputedCell,
+  type InputField,
+  type TemplateDefinition,
+} from "../domain/template/types";
 import { errorFor, INSTRUCTIONS_SHEET, instructionLines, isPlainNumber, promptFor } from "./text";
 
 /** Options for {@link buildTemplateWorkbook}. */
@@ -81,7 +87,12 @@ const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
 const serialDate = (y: number, m: number, d: number) => new Date(Date.UTC(y, m - 1, d));
 
 /** Excel data validation for an input field. */
-export function dataValidationFor(f: InputField, template: TemplateDefinition, required: boolean, listRef?: string): ExcelJS.DataValidation {
+export function dataValidationFor(
+  f: InputField,
+  template: TemplateDefinition,
+  required: boolean,
+  listRef?: string,
+): ExcelJS.DataValidation {
   const prompt = promptFor(f, template, required);
   const error = errorFor(f, template);
   const common = {
@@ -108,7 +119,12 @@ export function dataValidationFor(f: InputField, template: TemplateDefinition, r
     case "amount":
       return { type: "decimal", ...bounds(), ...common };
     case "date":
-      return { type: "date", operator: "between", formulae: [serialDate(1990, 1, 1), serialDate(2100, 1, 1)], ...common };
+      return {
+        type: "date",
+        operator: "between",
+        formulae: [serialDate(1990, 1, 1), serialDate(2100, 1, 1)],
+        ...common,
+      };
     case "code": {
       const list = template.codeLists[f.codeList ?? ""];
       const labels = list ? list.options.map((o) => o.label) : [];
@@ -126,7 +142,8 @@ export function dataValidationFor(f: InputField, template: TemplateDefinition, r
 /** A cell value for ExcelJS from a snapshot/field value (dates as Date so ExcelJS keeps the format). */
 function excelValue(f: InputField | undefined, v: CellValue | undefined): ExcelJS.CellValue {
   if (v === null || v === undefined) return null;
-  if (f?.type === "date" && typeof v === "number") return new Date(EXCEL_EPOCH_MS + Math.round(v * 86_400_000));
+  if (f?.type === "date" && typeof v === "number")
+    return new Date(EXCEL_EPOCH_MS + Math.round(v * 86_400_000));
   return v;
 }
 
@@ -157,7 +174,8 @@ export function columnWidthsFor(template: TemplateDefinition, sheet: string): Re
     if (f.type === "orgnr" || f.type === "date") widen(col, 14);
     if (f.unit) widen("B", f.unit.length + 3);
   }
-  for (const c of template.computed.filter((x) => x.sheet === sheet)) if (c.unit) widen("B", c.unit.length + 3);
+  for (const c of template.computed.filter((x) => x.sheet === sheet))
+    if (c.unit) widen("B", c.unit.length + 3);
   return widths;
 }
 
@@ -212,7 +230,12 @@ function protect(ws: ExcelJS.Worksheet): Promise<void> {
   });
 }
 
-function addInstructions(wb: ExcelJS.Workbook, template: TemplateDefinition, o: TemplateWorkbookOptions, created: string): ExcelJS.Worksheet {
+function addInstructions(
+  wb: ExcelJS.Workbook,
+  template: TemplateDefinition,
+  o: TemplateWorkbookOptions,
+  created: string,
+): ExcelJS.Worksheet {
   const ws = wb.addWorksheet(INSTRUCTIONS_SHEET, {
     properties: { tabColor: { argb: COLORS.title } },
     pageSetup: { orientation: "portrait", fitToPage: true, fitToWidth: 1, fitToHeight: 0, paperSize: 9 },
@@ -220,15 +243,31 @@ function addInstructions(wb: ExcelJS.Workbook, template: TemplateDefinition, o: 
   });
   ws.getColumn(1).width = 4;
   ws.getColumn(2).width = 110;
-  const areaLabel = o.area ? codeLabel(template, template.fields.find((f) => f.key === template.roles.area)?.codeList ?? "", o.area) : undefined;
+  const areaLabel = o.area
+    ? codeLabel(template, template.fields.find((f) => f.key === template.roles.area)?.codeList ?? "", o.area)
+    : undefined;
   let r = 1;
-  for (const line of instructionLines(template, { areaLabel, deadline: o.deadline, contact: o.contact, created })) {
+  for (const line of instructionLines(template, {
+    areaLabel,
+    deadline: o.deadline,
+    contact: o.contact,
+    created,
+  })) {
     if (line.kind === "heading") r++;
     const row = ws.getRow(r);
     if (line.kind === "legend-input" || line.kind === "legend-computed") {
       const swatch = row.getCell(1);
-      swatch.fill = { type: "pattern", pattern: "solid", fgColor: { argb: line.kind === "legend-input" ? COLORS.input : COLORS.computed } };
-      swatch.border = { top: thin("FFA6A6A6"), bottom: thin("FFA6A6A6"), left: thin("FFA6A6A6"), right: thin("FFA6A6A6") };
+      swatch.fill = {
+        type: "pattern",
+        pattern: "solid",
+        fgColor: { argb: line.kind === "legend-input" ? COLORS.input : COLORS.computed },
+      };
+      swatch.border = {
+        top: thin("FFA6A6A6"),
+        bottom: thin("FFA6A6A6"),
+        left: thin("FFA6A6A6"),
+        right: thin("FFA6A6A6"),
+      };
     }
     const cell = row.getCell(2);
     cell.value = line.text;
@@ -257,7 +296,10 @@ function labelFor(template: TemplateDefinition, item: InputField | ComputedCell)
  * Build the template as an ExcelJS workbook (protection is applied; call
  * {@link templateWorkbookBytes} or {@link writeTemplate} to get the file).
  */
-export async function buildTemplateWorkbook(template: TemplateDefinition, options: TemplateWorkbookOptions = {}): Promise<ExcelJS.Workbook> {
+export async function buildTemplateWorkbook(
+  template: TemplateDefinition,
+  options: TemplateWorkbookOptions = {},
+): Promise<ExcelJS.Workbook> {
   const created = options.created ?? new Date();
   const createdIso = created.toISOString().slice(0, 10);
   const wb = new ExcelJS.Workbook();
@@ -283,7 +325,8 @@ export async function buildTemplateWorkbook(template: TemplateDefinition, option
       views: [{ state: "frozen", xSplit: 0, ySplit: 4, showGridLines: false }],
     });
     sheets.set(def.name, ws);
-    for (const [col, width] of Object.entries(columnWidthsFor(template, def.name))) ws.getColumn(col).width = width;
+    for (const [col, width] of Object.entries(columnWidthsFor(template, def.name)))
+      ws.getColumn(col).width = width;
     const title = ws.getCell("A1");
     title.value = def.title;
     title.font = font({ bold: true, size: 14, color: { argb: COLORS.title } });
@@ -297,7 +340,10 @@ export async function buildTemplateWorkbook(template: TemplateDefinition, option
       c.font = font({ bold: true });
       c.fill = { type: "pattern", pattern: "solid", fgColor: { argb: COLORS.header } };
       c.border = { bottom: thin("FF8EA9DB") };
-      c.alignment = { vertical: "middle", horizontal: a1ToPosition(a1).col >= 2 && def.name === template.series[0]?.sheet ? "center" : "left" };
+      c.alignment = {
+        vertical: "middle",
+        horizontal: a1ToPosition(a1).col >= 2 && def.name === template.series[0]?.sheet ? "center" : "left",
+      };
     }
     // Fill the header band across every used column so it reads as one bar.
     const headerRow = Object.keys(def.headers).map((a) => a1ToPosition(a).row + 1)[0] ?? 4;
@@ -345,7 +391,10 @@ export async function buildTemplateWorkbook(template: TemplateDefinition, option
       const def = template.sheets.find((s) => s.name === item.sheet);
       const width = def?.columnWidths.D ?? 60;
       const labelWidth = def?.columnWidths.A ?? 52;
-      ws.getRow(row).height = Math.max(wrappedHeight(item.help, width, 9), wrappedHeight(label.value as string, labelWidth));
+      ws.getRow(row).height = Math.max(
+        wrappedHeight(item.help, width, 9),
+        wrappedHeight(label.value as string, labelWidth),
+      );
     } else if (item.series) {
       // Monthly rows have no help column: the help is the label's note and each cell's prompt.
       label.note = item.help;
@@ -361,8 +410,17 @@ export async function buildTemplateWorkbook(template: TemplateDefinition, option
     c.numFmt = inputNumFmt(f, template);
     c.protection = { locked: false };
     c.fill = { type: "pattern", pattern: "solid", fgColor: { argb: COLORS.input } };
-    c.border = { top: thin(COLORS.inputBorder), bottom: thin(COLORS.inputBorder), left: thin(COLORS.inputBorder), right: thin(COLORS.inputBorder) };
-    c.alignment = { vertical: "top", horizontal: f.type === "text" || f.type === "code" || f.type === "orgnr" ? "left" : "right", wrapText: f.type === "text" && (f.maxLength ?? 0) > 200 };
+    c.border = {
+      top: thin(COLORS.inputBorder),
+      bottom: thin(COLORS.inputBorder),
+      left: thin(COLORS.inputBorder),
+      right: thin(COLORS.inputBorder),
+    };
+    c.alignment = {
+      vertical: "top",
+      horizontal: f.type === "text" || f.type === "code" || f.type === "orgnr" ? "left" : "right",
+      wrapText: f.type === "text" && (f.maxLength ?? 0) > 200,
+    };
     c.dataValidation = dataValidationFor(f, template, required(f));
   }
 
@@ -372,7 +430,10 @@ export async function buildTemplateWorkbook(template: TemplateDefinition, option
     if (!ws) throw new Error(`Mallfel: bladet ${cc.sheet} saknas för ${cc.key}`);
     writeLabel(ws, cc, !cc.series);
     const c = ws.getCell(cc.cell);
-    c.value = { formula: cc.formula.replace(/^=/, ""), result: formulaResult(results[cc.key]) } as ExcelJS.CellFormulaValue;
+    c.value = {
+      formula: cc.formula.replace(/^=/, ""),
+      result: formulaResult(results[cc.key]),
+    } as ExcelJS.CellFormulaValue;
     c.numFmt = computedNumFmt(cc);
     c.fill = { type: "pattern", pattern: "solid", fgColor: { argb: COLORS.computed } };
     c.font = font({ bold: cc.checkCode !== "COMPUTED_MISMATCH" || !!cc.series });
@@ -389,7 +450,12 @@ export async function buildTemplateWorkbook(template: TemplateDefinition, option
   return wb;
 }
 
-function addMetaSheet(wb: ExcelJS.Workbook, template: TemplateDefinition, values: Record<string, CellValue>, areaField: InputField | undefined): void {
+function addMetaSheet(
+  wb: ExcelJS.Workbook,
+  template: TemplateDefinition,
+  values: Record<string, CellValue>,
+  areaField: InputField | undefined,
+): void {
   const st = template.stamp;
   const areaValue = areaField ? values[areaField.key] : null;
   const meta = metaSheet(template, typeof areaValue === "string" ? areaValue : null);
@@ -403,7 +469,10 @@ function addMetaSheet(wb: ExcelJS.Workbook, template: TemplateDefinition, values
   // The area follows the provider's choice: a formula over the area cell.
   if (areaField) {
     const ref = `${quoteSheetName(areaField.sheet)}!${areaField.cell}`;
-    ws.getCell(st.areaCell).value = { formula: `${ref}&""`, result: typeof areaValue === "string" ? areaValue : "" } as ExcelJS.CellFormulaValue;
+    ws.getCell(st.areaCell).value = {
+      formula: `${ref}&""`,
+      result: typeof areaValue === "string" ? areaValue : "",
+    } as ExcelJS.CellFormulaValue;
   }
   ws.getColumn(1).width = 28;
   ws.getColumn(2).width = 28;
@@ -417,21 +486,30 @@ function addMetaSheet(wb: ExcelJS.Workbook, template: TemplateDefinition, values
  * Write an ExcelJS workbook to .xlsx bytes; with `lockStructure`, the workbook structure is
  * protected (no password) so sheets cannot be renamed, hidden, moved or deleted by mistake.
  */
-export async function workbookBytes(wb: ExcelJS.Workbook, options: { lockStructure?: boolean } = {}): Promise<Uint8Array> {
+export async function workbookBytes(
+  wb: ExcelJS.Workbook,
+  options: { lockStructure?: boolean } = {},
+): Promise<Uint8Array> {
   const buf = await wb.xlsx.writeBuffer();
   const bytes = new Uint8Array(buf as ArrayBuffer);
   if (!options.lockStructure) return bytes;
   const zip = await JSZip.loadAsync(bytes);
   const xml = await zip.file("xl/workbook.xml")!.async("string");
   if (!xml.includes("<workbookProtection")) {
-    const patched = xml.replace(/<bookViews>|<bookViews\/>|<sheets>/, (m) => `<workbookProtection lockStructure="1"/>${m}`);
+    const patched = xml.replace(
+      /<bookViews>|<bookViews\/>|<sheets>/,
+      (m) => `<workbookProtection lockStructure="1"/>${m}`,
+    );
     zip.file("xl/workbook.xml", patched);
   }
   return zip.generateAsync({ type: "uint8array", compression: "DEFLATE" });
 }
 
 /** The template as .xlsx bytes. */
-export async function writeTemplate(template: TemplateDefinition, options: TemplateWorkbookOptions = {}): Promise<Uint8Array> {
+export async function writeTemplate(
+  template: TemplateDefinition,
+  options: TemplateWorkbookOptions = {},
+): Promise<Uint8Array> {
   return workbookBytes(await buildTemplateWorkbook(template, options), { lockStructure: true });
 }
 
@@ -445,18 +523,26 @@ export function generatedStamp(template: TemplateDefinition): string {
  * cached result with the domain's evaluator, which mirrors the formulas exactly, as Excel would
  * on recalculation. For tests and `--example`; values are written as they stand in cells.
  */
-export function setTemplateValues(wb: ExcelJS.Workbook, template: TemplateDefinition, values: Record<string, CellValue | SnapshotValue>): void {
+export function setTemplateValues(
+  wb: ExcelJS.Workbook,
+  template: TemplateDefinition,
+  values: Record<string, CellValue | SnapshotValue>,
+): void {
   const current: Record<string, SnapshotValue> = {};
   for (const f of template.fields) {
     const ws = wb.getWorksheet(f.sheet);
     if (!ws) continue;
     if (f.key in values) {
       const v = values[f.key];
-      ws.getCell(f.cell).value = v !== null && typeof v === "object" ? { error: v.code as ExcelJS.CellErrorValue["error"] } : excelValue(f, v);
+      ws.getCell(f.cell).value =
+        v !== null && typeof v === "object"
+          ? { error: v.code as ExcelJS.CellErrorValue["error"] }
+          : excelValue(f, v);
       current[f.key] = v ?? null;
     } else {
       const raw = ws.getCell(f.cell).value;
-      current[f.key] = raw instanceof Date ? (raw.getTime() - EXCEL_EPOCH_MS) / 86_400_000 : ((raw as CellValue) ?? null);
+      current[f.key] =
+        raw instanceof Date ? (raw.getTime() - EXCEL_EPOCH_MS) / 86_400_000 : ((raw as CellValue) ?? null);
     }
   }
   // Excel's SUM/AVERAGE skip text, so only numbers reach the evaluator as numbers.
@@ -464,7 +550,10 @@ export function setTemplateValues(wb: ExcelJS.Workbook, template: TemplateDefini
   for (const c of template.computed) {
     const ws = wb.getWorksheet(c.sheet);
     if (!ws) continue;
-    ws.getCell(c.cell).value = { formula: c.formula.replace(/^=/, ""), result: formulaResult(results[c.key]) } as ExcelJS.CellFormulaValue;
+    ws.getCell(c.cell).value = {
+      formula: c.formula.replace(/^=/, ""),
+      result: formulaResult(results[c.key]),
+    } as ExcelJS.CellFormulaValue;
   }
   const areaField = template.fields.find((f) => f.key === template.roles.area);
   const meta = wb.getWorksheet(template.stamp.metaSheet);

@@ -39,9 +39,11 @@ export function ruleText(f: InputField, template: TemplateDefinition): string {
     const list = template.codeLists[f.codeList ?? ""];
     return `ett av: ${list ? list.options.map((o) => o.label).join(", ") : ""}`;
   }
-  if (f.type === "text") return f.maxLength ? `en text på högst ${formatNumber(f.maxLength)} tecken` : "en text";
+  if (f.type === "text")
+    return f.maxLength ? `en text på högst ${formatNumber(f.maxLength)} tecken` : "en text";
   const base = TYPE_TEXT[f.type];
-  if (f.min !== undefined && f.max !== undefined) return `${base} mellan ${show(f, f.min, template)} och ${show(f, f.max, template)}`;
+  if (f.min !== undefined && f.max !== undefined)
+    return `${base} mellan ${show(f, f.min, template)} och ${show(f, f.max, template)}`;
   if (f.min !== undefined) return `${base} som är minst ${show(f, f.min, template)}`;
   if (f.max !== undefined) return `${base} som är högst ${show(f, f.max, template)}`;
   return base;
@@ -52,7 +54,11 @@ function clip(text: string, max: number): string {
 }
 
 /** Input prompt (title ≤ 32, text ≤ 255 characters, Excel's limits). */
-export function promptFor(f: InputField, template: TemplateDefinition, required: boolean): { title: string; text: string } {
+export function promptFor(
+  f: InputField,
+  template: TemplateDefinition,
+  required: boolean,
+): { title: string; text: string } {
   const rule = ruleText(f, template);
   const req = required ? "Obligatorisk." : "Frivillig.";
   const text = `${f.help} Ange ${rule}. ${req}`;
@@ -61,8 +67,12 @@ export function promptFor(f: InputField, template: TemplateDefinition, required:
 
 /** Error alert (title ≤ 32, text ≤ 225 characters). */
 export function errorFor(f: InputField, template: TemplateDefinition): { title: string; text: string } {
-  const extra = f.type === "percent" ? " Skriv t.ex. 81,5 %." : f.type === "date" ? " Skriv t.ex. 2026-01-20." : "";
-  return { title: "Ogiltigt värde", text: clip(`”${f.label}” ska vara ${ruleText(f, template)}.${extra}`, 225) };
+  const extra =
+    f.type === "percent" ? " Skriv t.ex. 81,5 %." : f.type === "date" ? " Skriv t.ex. 2026-01-20." : "";
+  return {
+    title: "Ogiltigt värde",
+    text: clip(`”${f.label}” ska vara ${ruleText(f, template)}.${extra}`, 225),
+  };
 }
 
 /** Options that change the instructions. */
@@ -78,7 +88,10 @@ export interface InstructionOptions {
 }
 
 /** One line of the instructions sheet. */
-export type InstructionLine = { kind: "title" | "heading" | "text" | "legend-input" | "legend-computed"; text: string };
+export type InstructionLine = {
+  kind: "title" | "heading" | "text" | "legend-input" | "legend-computed";
+  text: string;
+};
 
 /** The Instruktioner sheet's lines, from the definition's sheets and intros. */
 export function instructionLines(template: TemplateDefinition, o: InstructionOptions): InstructionLine[] {
@@ -87,7 +100,10 @@ export function instructionLines(template: TemplateDefinition, o: InstructionOpt
     { kind: "title", text: `${template.title}` },
     { kind: "text", text: `Mall ${template.id} version ${template.version}, skapad ${o.created}.` },
     { kind: "heading", text: "Så fyller du i mallen" },
-    { kind: "legend-input", text: "Gul cell: fyll i. Håll markören på cellen för att se vad som ska stå där." },
+    {
+      kind: "legend-input",
+      text: "Gul cell: fyll i. Håll markören på cellen för att se vad som ska stå där.",
+    },
     { kind: "legend-computed", text: "Grå cell: räknas ut automatiskt av mallen och kan inte ändras." },
     {
       kind: "text",
@@ -99,9 +115,18 @@ export function instructionLines(template: TemplateDefinition, o: InstructionOpt
   ];
   for (const s of template.sheets) lines.push({ kind: "text", text: `    • ${s.name}: ${s.intro}` });
   lines.push(
-    { kind: "text", text: "3. Skriv tal som vanligt (t.ex. 1 234,5), andelar i procent (t.ex. 81,5 %) och datum som ÅÅÅÅ-MM-DD. Ange 0 när värdet är noll; lämna inte cellen tom." },
-    { kind: "text", text: "4. Excel stoppar de flesta felaktiga värden direkt och säger vad som är fel. Granskningen kontrollerar dessutom summor, perioder och rimlighet." },
-    { kind: "text", text: "5. Byt inte namn på bladen och infoga eller ta inte bort rader eller kolumner: varje uppgift läses från sin cell." },
+    {
+      kind: "text",
+      text: "3. Skriv tal som vanligt (t.ex. 1 234,5), andelar i procent (t.ex. 81,5 %) och datum som ÅÅÅÅ-MM-DD. Ange 0 när värdet är noll; lämna inte cellen tom.",
+    },
+    {
+      kind: "text",
+      text: "4. Excel stoppar de flesta felaktiga värden direkt och säger vad som är fel. Granskningen kontrollerar dessutom summor, perioder och rimlighet.",
+    },
+    {
+      kind: "text",
+      text: "5. Byt inte namn på bladen och infoga eller ta inte bort rader eller kolumner: varje uppgift läses från sin cell.",
+    },
     { kind: "heading", text: "Inlämning" },
     {
       kind: "text",
@@ -109,7 +134,10 @@ export function instructionLines(template: TemplateDefinition, o: InstructionOpt
         ? `Lämna in den ifyllda mallen senast ${o.deadline}.`
         : "Lämna in den ifyllda mallen senast det datum som avtalet anger (rapporteringsfristen).",
     },
-    { kind: "text", text: "Skicka filen som Excel-arbetsbok (.xlsx) utan lösenord. Döp gärna filen efter enheten och perioden, t.ex. ”Vårdcentralen Exempel 2025.xlsx”." },
+    {
+      kind: "text",
+      text: "Skicka filen som Excel-arbetsbok (.xlsx) utan lösenord. Döp gärna filen efter enheten och perioden, t.ex. ”Vårdcentralen Exempel 2025.xlsx”.",
+    },
     { kind: "heading", text: "Frågor" },
     {
       kind: "text",
@@ -118,7 +146,10 @@ export function instructionLines(template: TemplateDefinition, o: InstructionOpt
         : "Kontakta beställarens avtalsansvariga eller controller (kontaktuppgifter finns i avtalet).",
     },
     { kind: "heading", text: "Om skyddet" },
-    { kind: "text", text: "Bladen är skyddade utan lösenord så att formler och ledtexter inte ändras av misstag. Den som granskar kan ta bort skyddet under Granska > Ta bort bladets skydd." },
+    {
+      kind: "text",
+      text: "Bladen är skyddade utan lösenord så att formler och ledtexter inte ändras av misstag. Den som granskar kan ta bort skyddet under Granska > Ta bort bladets skydd.",
+    },
   );
   return lines;
 }

@@ -17,9 +17,15 @@ describe("uppf validate --avtal", () => {
   it("evaluates the file against the avtal with its id and reports the clauses needing attention", async () => {
     const file = path.join(dir, "ht.xlsx");
     // continuity 18 is outside the clause's target 15 + tolerance 2
-    writeFileSync(file, await filledTemplateBytes({ ...exampleValues("hemtjanst"), "kvalitet.kontinuitet": 18 }));
+    writeFileSync(
+      file,
+      await filledTemplateBytes({ ...exampleValues("hemtjanst"), "kvalitet.kontinuitet": 18 }),
+    );
     const avtal = readAvtalFile("examples/avtal/hemtjanst-lov.json");
-    const r = await validateFile(file, "ht.xlsx", { avtal: [...readAvtalFile("examples/avtal/primarvard-lov.json"), ...avtal], today: "2026-01-25" });
+    const r = await validateFile(file, "ht.xlsx", {
+      avtal: [...readAvtalFile("examples/avtal/primarvard-lov.json"), ...avtal],
+      today: "2026-01-25",
+    });
     expect(r.avtal).toEqual({ id: avtal[0].id, version: avtal[0].version });
     const d = r.deviations.find((x) => x.clauseId === "5.2");
     expect(d?.status).toBe("deviation");

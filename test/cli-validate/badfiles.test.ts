@@ -21,7 +21,10 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "uppf-corpus-"));
   await writeCorpus(dir);
   const files = collectFiles([dir]);
-  const all = await validateAll(files.map((file) => ({ file, label: path.basename(file), options: {} })), 1);
+  const all = await validateAll(
+    files.map((file) => ({ file, label: path.basename(file), options: {} })),
+    1,
+  );
   results = new Map(all.map((r) => [r.file, r]));
 }, 120_000);
 
@@ -52,20 +55,27 @@ it("the good file in the same folder is still validated", () => {
   const r = results.get("godkand.xlsx")!;
   expect(r.verdict).toBe("GODKÄND");
   expect(r.findings.filter((f) => f.severity !== "info")).toEqual([]);
-  expect(r.metrics?.rorelsemarginal).toBeCloseTo((26_760_000 - 19_200_000 - 2_100_000 - 4_300_000 - 300_000) / 26_760_000, 10);
+  expect(r.metrics?.rorelsemarginal).toBeCloseTo(
+    (26_760_000 - 19_200_000 - 2_100_000 - 4_300_000 - 300_000) / 26_760_000,
+    10,
+  );
   expect(r.submission?.area).toBe("primarvard");
 });
 
 describe("the real CLI (tsx, worker threads)", () => {
   it("--json --jobs 2 over the corpus: one JSON document, exit code 2, every file reported", () => {
     const bin = path.resolve("bin/uppf.js");
-    const run = spawnSync(process.execPath, [bin, "validate", dir, "--json", "--jobs", "2"], { encoding: "utf8", timeout: 120_000 });
+    const run = spawnSync(process.execPath, [bin, "validate", dir, "--json", "--jobs", "2"], {
+      encoding: "utf8",
+      timeout: 120_000,
+    });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(2);
     const doc = JSON.parse(run.stdout) as ValidateJson;
     const byName = new Map(doc.files.map((f) => [path.basename(f.file), f]));
     expect(byName.size).toBe(Object.keys(UNREADABLE).length + Object.keys(DAMAGED).length + 1);
-    for (const [name, want] of Object.entries(UNREADABLE)) expect(byName.get(name)?.reasonCode, name).toBe(want.code);
+    for (const [name, want] of Object.entries(UNREADABLE))
+      expect(byName.get(name)?.reasonCode, name).toBe(want.code);
     for (const name of Object.keys(DAMAGED)) expect(byName.get(name)?.verdict, name).toBe("UNDERKÄND");
     expect(byName.get("godkand.xlsx")?.verdict).toBe("GODKÄND");
     // worker results equal in-process results
@@ -77,17 +87,26 @@ describe("the real CLI (tsx, worker threads)", () => {
   it("text output: verdict line per file, findings as Blad!Cell  kod  meddelande, summary; exit 1 without unreadable files", () => {
     const bin = path.resolve("bin/uppf.js");
     const files = ["godkand.xlsx", "formelfel.xlsx", "omdopt-blad.xlsx"].map((f) => path.join(dir, f));
-    const run = spawnSync(process.execPath, [bin, "validate", ...files, "--jobs", "1"], { encoding: "utf8", timeout: 60_000 });
+    const run = spawnSync(process.execPath, [bin, "validate", ...files, "--jobs", "1"], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     expect(run.status).toBe(1);
     const out = run.stdout;
     expect(out).toMatch(/godkand\.xlsx: GODKÄND \(/);
     expect(out).toMatch(/formelfel\.xlsx: UNDERKÄND \(1 fel/);
     expect(out).toMatch(/^ {2}FEL {5}Ekonomi!C5 {2}CELL_ERROR {2}.+\(förväntat –, faktiskt #REF!\)$/m);
-    expect(out).toMatch(/^Granskade 3 filer: 1 godkända, 0 godkända med varningar, 2 underkända, 0 oläsbara\.$/m);
+    expect(out).toMatch(
+      /^Granskade 3 filer: 1 godkända, 0 godkända med varningar, 2 underkända, 0 oläsbara\.$/m,
+    );
   }, 60_000);
 
   it("a missing path is a usage error (exit 2, one line, no stack trace)", () => {
-    const run = spawnSync(process.execPath, [path.resolve("bin/uppf.js"), "validate", path.join(dir, "finns-inte.xlsx")], { encoding: "utf8", timeout: 60_000 });
+    const run = spawnSync(
+      process.execPath,
+      [path.resolve("bin/uppf.js"), "validate", path.join(dir, "finns-inte.xlsx")],
+      { encoding: "utf8", timeout: 60_000 },
+    );
     expect(run.status).toBe(2);
     expect(run.stderr.trim().split("\n")).toHaveLength(1);
     expect(run.stderr).toMatch(/finns inte/);

@@ -9,7 +9,11 @@ import { exampleValues, filledTemplateBytes } from "../xlsx/helpers";
 /** The data rows under a table's header in row 4, as objects by column name. */
 function tableRows(ws: ExcelJS.Worksheet, cols: string[]): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
-  for (let r = 5; ws.getRow(r).getCell(8).value !== null && ws.getRow(r).getCell(8).value !== undefined; r++) {
+  for (
+    let r = 5;
+    ws.getRow(r).getCell(8).value !== null && ws.getRow(r).getCell(8).value !== undefined;
+    r++
+  ) {
     out.push(Object.fromEntries(cols.map((c, i) => [c, ws.getRow(r).getCell(i + 1).value])));
   }
   return out;
@@ -22,7 +26,15 @@ beforeAll(async () => {
   const { mkdirSync } = await import("node:fs");
   mkdirSync(inl);
   writeFileSync(path.join(inl, "vc1.xlsx"), await filledTemplateBytes(exampleValues("primarvard")));
-  writeFileSync(path.join(inl, "vc2.xlsx"), await filledTemplateBytes({ ...exampleValues("primarvard"), "uppgifter.enhet": "Vårdcentralen Andra", "ekonomi.intakter": 27_000_000, "ekonomi.ek_ub": 2_400_000 + 27_000_000 - 25_900_000 }));
+  writeFileSync(
+    path.join(inl, "vc2.xlsx"),
+    await filledTemplateBytes({
+      ...exampleValues("primarvard"),
+      "uppgifter.enhet": "Vårdcentralen Andra",
+      "ekonomi.intakter": 27_000_000,
+      "ekonomi.ek_ub": 2_400_000 + 27_000_000 - 25_900_000,
+    }),
+  );
   writeFileSync(path.join(inl, "ht.xlsx"), await filledTemplateBytes(exampleValues("hemtjanst")));
   writeFileSync(path.join(inl, "trasig.xlsx"), "inte en arbetsbok");
 }, 60_000);
@@ -53,9 +65,14 @@ describe("uppf compile", () => {
     await wb.xlsx.load(readFileSync(out) as unknown as ArrayBuffer);
     expect(wb.worksheets.map((w) => w.name)).toEqual(["Sammanställning", "Primärvård", "Hemtjänst"]);
     const main = wb.getWorksheet("Sammanställning")!;
-    const table = main.getTable("Sammanstallning") as unknown as { table: { columns: { name: string }[]; tableRef: string } };
+    const table = main.getTable("Sammanstallning") as unknown as {
+      table: { columns: { name: string }[]; tableRef: string };
+    };
     expect(table.table.tableRef).toMatch(/^A4:[A-Z]+8$/);
-    const rows = tableRows(main, table.table.columns.map((c) => c.name));
+    const rows = tableRows(
+      main,
+      table.table.columns.map((c) => c.name),
+    );
     expect(rows).toHaveLength(4);
     const vc2 = rows.find((r) => r.Enhet === "Vårdcentralen Andra")!;
     expect(vc2.Bedömning).toBe("GODKÄND");
@@ -65,7 +82,13 @@ describe("uppf compile", () => {
     expect(broken.Bedömning).toBe("OLÄSBAR");
     expect(String(broken.Kommentar)).toMatch(/textfil/);
 
-    const pv = wb.getWorksheet("Primärvård")!.getTable("Omrade_primarvard") as unknown as { table: { columns: { name: string; totalsRowFunction?: string }[]; tableRef: string; totalsRow?: boolean } };
+    const pv = wb.getWorksheet("Primärvård")!.getTable("Omrade_primarvard") as unknown as {
+      table: {
+        columns: { name: string; totalsRowFunction?: string }[];
+        tableRef: string;
+        totalsRow?: boolean;
+      };
+    };
     expect(pv.table.tableRef).toMatch(/^A4:[A-Z]+7$/); // header, two units, Medel
     expect(pv.table.totalsRow).toBe(true);
     const names = pv.table.columns.map((c) => c.name);

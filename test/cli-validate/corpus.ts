@@ -85,7 +85,13 @@ export async function writeCorpus(dir: string): Promise<void> {
   const put = (name: string, bytes: Uint8Array | string) => writeFileSync(path.join(dir, name), bytes);
   put("godkand.xlsx", good);
   put("tom.xlsx", new Uint8Array(0));
-  put("inte-zip.xlsx", Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 1, 0, 0xff, 0xfe]));
+  put(
+    "inte-zip.xlsx",
+    Uint8Array.from([
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 1, 0, 0xff,
+      0xfe,
+    ]),
+  );
   put("trasig-zip.xlsx", good.subarray(0, Math.floor(good.length / 2)));
   put("gammal.xlsx", compoundFile(["Workbook", "\u0005SummaryInformation"]));
   put("gammal.xls", compoundFile(["Workbook"]));
@@ -93,7 +99,10 @@ export async function writeCorpus(dir: string): Promise<void> {
   put("csv-omdopt.xlsx", "Organisationsnummer;Utförare;Intäkter\n556036-0793;Saab AB;26760000\n");
   const ods = new JSZip();
   ods.file("mimetype", "application/vnd.oasis.opendocument.spreadsheet", { compression: "STORE" });
-  ods.file("content.xml", '<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>');
+  ods.file(
+    "content.xml",
+    '<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>',
+  );
   put("ods-omdopt.xlsx", await ods.generateAsync({ type: "uint8array" }));
   const other = new ExcelJS.Workbook();
   other.addWorksheet("Blad1").addRow(["Budget 2025", 1200]);
@@ -105,16 +114,36 @@ export async function writeCorpus(dir: string): Promise<void> {
   const zip = await JSZip.loadAsync(good);
   const vol = "xl/worksheets/sheet3.xml";
   let xml = await zip.file(vol)!.async("string");
-  xml = xml.replace(/<dimension ref="[^"]+"\/>/, '<dimension ref="A1:O1048576"/>').replace("</sheetData>", '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>slut</t></is></c></row></sheetData>');
+  xml = xml
+    .replace(/<dimension ref="[^"]+"\/>/, '<dimension ref="A1:O1048576"/>')
+    .replace(
+      "</sheetData>",
+      '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>slut</t></is></c></row></sheetData>',
+    );
   zip.file(vol, xml);
   put("miljon-rader.xlsx", await zip.generateAsync({ type: "uint8array", compression: "DEFLATE" }));
 
-  put("formelfel.xlsx", await editedSubmission((wb) => (wb.getWorksheet("Ekonomi")!.getCell("C5").value = { error: "#REF!" } as ExcelJS.CellErrorValue)));
+  put(
+    "formelfel.xlsx",
+    await editedSubmission(
+      (wb) =>
+        (wb.getWorksheet("Ekonomi")!.getCell("C5").value = { error: "#REF!" } as ExcelJS.CellErrorValue),
+    ),
+  );
   put(
     "trasig-formel.xlsx",
-    await editedSubmission((wb) => (wb.getWorksheet("Resurser")!.getCell("C18").value = { formula: "SUM(C5:C17)/0", result: { error: "#DIV/0!" } } as ExcelJS.CellFormulaValue)),
+    await editedSubmission(
+      (wb) =>
+        (wb.getWorksheet("Resurser")!.getCell("C18").value = {
+          formula: "SUM(C5:C17)/0",
+          result: { error: "#DIV/0!" },
+        } as ExcelJS.CellFormulaValue),
+    ),
   );
   put("sammanfogad.xlsx", await editedSubmission((wb) => wb.getWorksheet("Uppgifter")!.mergeCells("C6:D6")));
   put("dolt-blad.xlsx", await editedSubmission((wb) => (wb.getWorksheet("Kvalitet")!.state = "hidden")));
-  put("omdopt-blad.xlsx", await editedSubmission((wb) => (wb.getWorksheet("Ekonomi")!.name = "Ekonomi 2025")));
+  put(
+    "omdopt-blad.xlsx",
+    await editedSubmission((wb) => (wb.getWorksheet("Ekonomi")!.name = "Ekonomi 2025")),
+  );
 }

@@ -9,7 +9,12 @@ import { exampleValues, filledTemplateBytes } from "./helpers";
 
 describe("annotated review copy", () => {
   it("highlights and explains each finding, lists them with links, and never changes a value", async () => {
-    const values = { ...exampleValues("primarvard"), "ekonomi.intakter": "mycket", "uppgifter.epost": "fel adress", "volymer.pv_lakarbesok.m03": null };
+    const values = {
+      ...exampleValues("primarvard"),
+      "ekonomi.intakter": "mycket",
+      "uppgifter.epost": "fel adress",
+      "volymer.pv_lakarbesok.m03": null,
+    };
     const bytes = await filledTemplateBytes(values);
     const before = await readWorkbook(bytes);
     const findings = validateSubmission(before, LATEST_TEMPLATE);
@@ -29,7 +34,10 @@ describe("annotated review copy", () => {
     for (const f of errors) {
       const cell = wb.getWorksheet(f.sheet!)!.getCell(f.cell!);
       expect((cell.fill as ExcelJS.FillPattern).fgColor?.argb, f.code).toBe(SEVERITY_FILL.error);
-      const note = typeof cell.note === "string" ? cell.note : (cell.note as { texts?: { text: string }[] })?.texts?.map((t) => t.text).join("");
+      const note =
+        typeof cell.note === "string"
+          ? cell.note
+          : (cell.note as { texts?: { text: string }[] })?.texts?.map((t) => t.text).join("");
       expect(note, f.code).toContain(f.message);
     }
     const review = wb.getWorksheet(REVIEW_SHEET)!;

@@ -21,7 +21,10 @@ export async function openGeneratedTemplate(options: { area?: AreaCode } = {}): 
 }
 
 /** Generate the empty template, fill it with `values` and return the saved file's bytes. */
-export async function filledTemplateBytes(values: Record<string, CellValue | SnapshotValue>, options: { area?: AreaCode } = {}): Promise<Uint8Array> {
+export async function filledTemplateBytes(
+  values: Record<string, CellValue | SnapshotValue>,
+  options: { area?: AreaCode } = {},
+): Promise<Uint8Array> {
   const wb = await openGeneratedTemplate(options);
   setTemplateValues(wb, LATEST_TEMPLATE, values);
   return workbookBytes(wb);

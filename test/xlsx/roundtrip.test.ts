@@ -6,7 +6,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { LATEST_TEMPLATE } from "../../src/domain/template/registry";
 import { AREA_CODES, type InputField } from "../../src/domain/template/types";
 import { appliesToArea } from "../../src/domain/template/values";
-import { isoDateToSerial, setSheetCell, findSheet, type SnapshotValue, type WorkbookSnapshot } from "../../src/domain/snapshot";
+import {
+  isoDateToSerial,
+  setSheetCell,
+  findSheet,
+  type SnapshotValue,
+  type WorkbookSnapshot,
+} from "../../src/domain/snapshot";
 import { validateSubmission } from "../../src/domain/validate/validate";
 import type { Finding } from "../../src/domain/validate/findings";
 import { readWorkbook } from "../../src/xlsx/read";
@@ -17,7 +23,9 @@ const T = LATEST_TEMPLATE;
 
 /** Findings that matter for a verdict (errors and warnings), minus the instructions sheet note. */
 function significant(findings: Finding[]): Finding[] {
-  return findings.filter((f) => f.severity !== "info" && !(f.code === "SHEET_EXTRA" && f.sheet === INSTRUCTIONS_SHEET));
+  return findings.filter(
+    (f) => f.severity !== "info" && !(f.code === "SHEET_EXTRA" && f.sheet === INSTRUCTIONS_SHEET),
+  );
 }
 
 describe("round trip: generate → fill every input → save → read → validate", () => {
@@ -28,7 +36,16 @@ describe("round trip: generate → fill every input → save → read → valida
       if (f.key in values && values[f.key] !== null) continue;
       if (!appliesToArea(f, area) && !f.optionalElsewhere) continue;
       if (f.key === T.roles.period) continue; // not used for a full-year report
-      values[f.key] = f.type === "percent" ? 0.5 : f.type === "amount" ? 0 : f.type === "text" ? "Ingen kommentar" : f.type === "decimal" || f.type === "integer" ? (f.min ?? 0) : values[f.key];
+      values[f.key] =
+        f.type === "percent"
+          ? 0.5
+          : f.type === "amount"
+            ? 0
+            : f.type === "text"
+              ? "Ingen kommentar"
+              : f.type === "decimal" || f.type === "integer"
+                ? (f.min ?? 0)
+                : values[f.key];
     }
     const snap = await readWorkbook(await filledTemplateBytes(values));
     const findings = validateSubmission(snap, T);
@@ -52,24 +69,45 @@ function mutationsFor(f: InputField): Mutation[] {
   if (f.type === "code") out.push({ field: f, kind: "text", value: "Något annat", code: "CODE_INVALID" });
   if (f.type === "date") out.push({ field: f, kind: "text", value: "snart", code: "INVALID_DATE" });
   if (f.type === "orgnr") out.push({ field: f, kind: "text", value: "212000-0143", code: "ORGNR_INVALID" });
-  if (f.type === "text" && f.pattern) out.push({ field: f, kind: "text", value: "inte en adress", code: "TEXT_PATTERN" });
-  if (numeric && f.min !== undefined) out.push({ field: f, kind: "bounds", value: f.min - 1, code: "BELOW_MIN" });
-  if (numeric && f.max !== undefined && f.type !== "percent") out.push({ field: f, kind: "bounds", value: f.max + 1, code: "ABOVE_MAX" });
-  if (f.type === "text" && f.maxLength) out.push({ field: f, kind: "bounds", value: "x".repeat(f.maxLength + 1), code: "TEXT_TOO_LONG" });
-  if (f.type === "date") out.push({ field: f, kind: "bounds", value: isoDateToSerial("1980-01-01")!, code: "INVALID_DATE" });
-  if (f.required) out.push({ field: f, kind: "cleared", value: null, code: f.series ? "MONTH_MISSING" : "REQUIRED_MISSING" });
+  if (f.type === "text" && f.pattern)
+    out.push({ field: f, kind: "text", value: "inte en adress", code: "TEXT_PATTERN" });
+  if (numeric && f.min !== undefined)
+    out.push({ field: f, kind: "bounds", value: f.min - 1, code: "BELOW_MIN" });
+  if (numeric && f.max !== undefined && f.type !== "percent")
+    out.push({ field: f, kind: "bounds", value: f.max + 1, code: "ABOVE_MAX" });
+  if (f.type === "text" && f.maxLength)
+    out.push({ field: f, kind: "bounds", value: "x".repeat(f.maxLength + 1), code: "TEXT_TOO_LONG" });
+  if (f.type === "date")
+    out.push({ field: f, kind: "bounds", value: isoDateToSerial("1980-01-01")!, code: "INVALID_DATE" });
+  if (f.required)
+    out.push({
+      field: f,
+      kind: "cleared",
+      value: null,
+      code: f.series ? "MONTH_MISSING" : "REQUIRED_MISSING",
+    });
   return out;
 }
 
-function withCell(base: WorkbookSnapshot, sheet: string, cell: string, value: SnapshotValue): WorkbookSnapshot {
-  const copy: WorkbookSnapshot = { ...base, sheets: base.sheets.map((s) => (s.name === sheet ? { ...s, rows: s.rows.map((r) => [...r]) } : s)) };
+function withCell(
+  base: WorkbookSnapshot,
+  sheet: string,
+  cell: string,
+  value: SnapshotValue,
+): WorkbookSnapshot {
+  const copy: WorkbookSnapshot = {
+    ...base,
+    sheets: base.sheets.map((s) => (s.name === sheet ? { ...s, rows: s.rows.map((r) => [...r]) } : s)),
+  };
   setSheetCell(findSheet(copy, sheet)!, cell, value);
   return copy;
 }
 
 function expectExactly(findings: Finding[], m: Mutation): void {
   const got = significant(findings).map((f) => ({ code: f.code, sheet: f.sheet, cell: f.cell }));
-  expect(got, `${m.field.key} (${m.kind}: ${JSON.stringify(m.value)})`).toEqual([{ code: m.code, sheet: m.field.sheet, cell: m.field.cell }]);
+  expect(got, `${m.field.key} (${m.kind}: ${JSON.stringify(m.value)})`).toEqual([
+    { code: m.code, sheet: m.field.sheet, cell: m.field.cell },
+  ]);
 }
 
 describe("mutation: each input cell, one bad value → exactly that finding on that cell", () => {
@@ -84,7 +122,11 @@ describe("mutation: each input cell, one bad value → exactly that finding on t
   const mutations = fields.flatMap(mutationsFor);
 
   it(`covers every applicable input (${fields.length} cells, ${mutations.length} mutations)`, () => {
-    for (const f of fields) expect(mutations.some((m) => m.field === f), f.key).toBe(true);
+    for (const f of fields)
+      expect(
+        mutations.some((m) => m.field === f),
+        f.key,
+      ).toBe(true);
     expect(new Set(mutations.map((m) => m.kind))).toEqual(new Set(["text", "bounds", "cleared"]));
   });
 
@@ -94,7 +136,8 @@ describe("mutation: each input cell, one bad value → exactly that finding on t
   const jumpAffected = (m: Mutation) => m.code === "ABOVE_MAX" && Boolean(m.field.series);
 
   it("every mutation on the read snapshot", () => {
-    for (const m of mutations.filter((x) => !jumpAffected(x))) expectExactly(validateSubmission(withCell(base, m.field.sheet, m.field.cell, m.value), T), m);
+    for (const m of mutations.filter((x) => !jumpAffected(x)))
+      expectExactly(validateSubmission(withCell(base, m.field.sheet, m.field.cell, m.value), T), m);
   });
 
   it.fails("a month above its maximum gives only ABOVE_MAX (domain: PERIOD_JUMP also reported)", () => {
@@ -105,7 +148,8 @@ describe("mutation: each input cell, one bad value → exactly that finding on t
   // The same mutations written into real files, one field per input type (the reader must keep
   // text in a number cell as text, an empty cell empty, a date as a date).
   const perType = new Map<string, InputField>();
-  for (const f of fields) if (!perType.has(f.type + (f.series ? "s" : ""))) perType.set(f.type + (f.series ? "s" : ""), f);
+  for (const f of fields)
+    if (!perType.has(f.type + (f.series ? "s" : ""))) perType.set(f.type + (f.series ? "s" : ""), f);
   it.each([...perType.values()].map((f) => [f.key, f] as const))("in a saved file: %s", async (_key, f) => {
     for (const m of mutationsFor(f).filter((x) => !jumpAffected(x))) {
       const values: Record<string, SnapshotValue> = { ...exampleValues(area), [f.key]: m.value };

@@ -27,7 +27,11 @@ describe("generated template (re-read with ExcelJS)", () => {
   });
 
   it("has the instructions, one sheet per template sheet, and a very hidden meta sheet", () => {
-    expect(wb.worksheets.map((w) => w.name)).toEqual([INSTRUCTIONS_SHEET, ...T.sheets.map((s) => s.name), T.stamp.metaSheet]);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      INSTRUCTIONS_SHEET,
+      ...T.sheets.map((s) => s.name),
+      T.stamp.metaSheet,
+    ]);
     expect(wb.getWorksheet(T.stamp.metaSheet)!.state).toBe("veryHidden");
     for (const s of T.sheets) expect(wb.getWorksheet(s.name)!.state).toBe("visible");
   });
@@ -43,13 +47,18 @@ describe("generated template (re-read with ExcelJS)", () => {
     // the field manifest: key | sheet | cell for every input
     T.fields.forEach((f, i) => {
       const row = meta.getRow(T.stamp.manifestStartRow + i);
-      expect([row.getCell(1).value, row.getCell(2).value, row.getCell(3).value]).toEqual([f.key, f.sheet, f.cell]);
+      expect([row.getCell(1).value, row.getCell(2).value, row.getCell(3).value]).toEqual([
+        f.key,
+        f.sheet,
+        f.cell,
+      ]);
     });
   });
 
   it("protects every sheet without a password and the workbook structure", async () => {
     for (const ws of wb.worksheets) {
-      const p = (ws as unknown as { sheetProtection?: { sheet?: boolean; hashValue?: string } }).sheetProtection;
+      const p = (ws as unknown as { sheetProtection?: { sheet?: boolean; hashValue?: string } })
+        .sheetProtection;
       expect(p?.sheet, ws.name).toBe(true);
       expect(p?.hashValue, ws.name).toBeUndefined();
     }
@@ -64,7 +73,16 @@ describe("generated template (re-read with ExcelJS)", () => {
       const c = wb.getWorksheet(f.sheet)!.getCell(f.cell);
       expect(c.protection?.locked, f.key).toBe(false);
       const dv = c.dataValidation;
-      const expectedType = { integer: "whole", decimal: "decimal", percent: "decimal", amount: "decimal", date: "date", code: "list", text: "textLength", orgnr: "textLength" }[f.type];
+      const expectedType = {
+        integer: "whole",
+        decimal: "decimal",
+        percent: "decimal",
+        amount: "decimal",
+        date: "date",
+        code: "list",
+        text: "textLength",
+        orgnr: "textLength",
+      }[f.type];
       expect(dv?.type, f.key).toBe(expectedType);
       expect(dv?.showErrorMessage, f.key).toBe(true);
       expect(dv?.prompt?.length ?? 0, f.key).toBeGreaterThan(10);
@@ -75,20 +93,26 @@ describe("generated template (re-read with ExcelJS)", () => {
         const labels = T.codeLists[f.codeList!].options.map((o) => o.label);
         expect(dv!.formulae[0]).toBe(`"${labels.join(",")}"`);
       }
-      if ((f.type === "integer" || f.type === "decimal" || f.type === "amount" || f.type === "percent") && f.min !== undefined && f.max !== undefined) {
+      if (
+        (f.type === "integer" || f.type === "decimal" || f.type === "amount" || f.type === "percent") &&
+        f.min !== undefined &&
+        f.max !== undefined
+      ) {
         expect(dv!.operator).toBe("between");
         expect(dv!.formulae.map(Number)).toEqual([f.min, f.max]);
       }
       if (f.type === "amount") expect(c.numFmt).toContain('"kr"');
       if (f.type === "percent") expect(c.numFmt).toContain("%");
-      if (f.type === "integer" && f.key !== T.roles.year && f.key !== T.roles.period) expect(c.numFmt).toBe("#,##0");
+      if (f.type === "integer" && f.key !== T.roles.year && f.key !== T.roles.period)
+        expect(c.numFmt).toBe("#,##0");
       if (f.type === "date") expect(c.numFmt).toBe("yyyy-mm-dd");
     }
     // every other cell that holds anything is locked
     for (const s of T.sheets) {
       wb.getWorksheet(s.name)!.eachRow((row) =>
         row.eachCell((c) => {
-          if (!inputs.has(`${s.name}!${c.address}`)) expect(c.protection?.locked, `${s.name}!${c.address}`).not.toBe(false);
+          if (!inputs.has(`${s.name}!${c.address}`))
+            expect(c.protection?.locked, `${s.name}!${c.address}`).not.toBe(false);
         }),
       );
     }
@@ -128,7 +152,9 @@ describe("generated template (re-read with ExcelJS)", () => {
 describe("generated example read back equals the definition's snapshot", () => {
   it.each(["primarvard", "hemtjanst"] as const)("%s: every input, computed and label cell", async (area) => {
     const values = exampleValues(area);
-    const snap: WorkbookSnapshot = await readWorkbook(await writeTemplate(T, { area, values, created: FIXED_DATE }));
+    const snap: WorkbookSnapshot = await readWorkbook(
+      await writeTemplate(T, { area, values, created: FIXED_DATE }),
+    );
     const expected = snapshotFromValues(T, values);
     const cells = [
       ...T.fields.map((f) => [f.sheet, f.cell]),

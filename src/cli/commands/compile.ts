@@ -36,12 +36,16 @@ export function registerCompileCommand(program: Command): void {
         writeFileSync(tmp, bytes);
         renameSync(tmp, out);
       } catch (e) {
-        throw new CliError(`kan inte skriva ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? "okänt fel"}`);
+        throw new CliError(
+          `kan inte skriva ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? "okänt fel"}`,
+        );
       }
       const unreadable = results.filter((r) => r.verdict === "OLÄSBAR");
       for (const r of unreadable) console.error(`${r.file}: OLÄSBAR – ${r.reason}`);
       const areas = new Set(results.map((r) => r.submission?.area).filter(Boolean)).size;
-      console.log(`Skrev ${opts.out}: ${results.length} inlämningar, ${areas} verksamhetsområden${unreadable.length ? `, ${unreadable.length} oläsbara (listade i sammanställningen)` : ""}.`);
+      console.log(
+        `Skrev ${opts.out}: ${results.length} inlämningar, ${areas} verksamhetsområden${unreadable.length ? `, ${unreadable.length} oläsbara (listade i sammanställningen)` : ""}.`,
+      );
       process.exitCode = unreadable.length > 0 ? 2 : 0;
     });
 }

@@ -26,20 +26,34 @@ export function registerTemplateCommand(program: Command): void {
     .option("--out <fil>", "filen att skriva", "uppfoljningsmall.xlsx")
     .option("--area <område>", `förbered för ett verksamhetsområde: ${AREA_CODES.join("|")}`)
     .option("--example", "fyll i ett realistiskt, giltigt exempel (primärvård om --area saknas)")
-    .option("--mallversion <version>", `mallversion (${TEMPLATES.map((t) => t.version).join(", ")}; standard ${LATEST_TEMPLATE.version})`)
+    .option(
+      "--mallversion <version>",
+      `mallversion (${TEMPLATES.map((t) => t.version).join(", ")}; standard ${LATEST_TEMPLATE.version})`,
+    )
     .option("--deadline <datum>", "sista dag för inlämning, visas i instruktionerna")
     .option("--contact <text>", "kontaktperson för frågor, visas i instruktionerna")
     .action(async (opts: TemplateOptions & { mallversion?: string }) => {
       if (opts.area !== undefined && !(AREA_CODES as readonly string[]).includes(opts.area)) {
-        throw new UsageError(`--area: okänt verksamhetsområde "${opts.area}" (välj ${AREA_CODES.join(", ")})`);
+        throw new UsageError(
+          `--area: okänt verksamhetsområde "${opts.area}" (välj ${AREA_CODES.join(", ")})`,
+        );
       }
       const version = opts.mallversion ?? LATEST_TEMPLATE.version;
       const template = TEMPLATES.find((t) => t.version === version);
-      if (!template) throw new UsageError(`--mallversion: okänd version "${version}" (kända: ${TEMPLATES.map((t) => t.version).join(", ")})`);
-      if (opts.deadline !== undefined && opts.deadline.trim() === "") throw new UsageError("--deadline: ange ett datum, t.ex. 2026-02-15");
+      if (!template)
+        throw new UsageError(
+          `--mallversion: okänd version "${version}" (kända: ${TEMPLATES.map((t) => t.version).join(", ")})`,
+        );
+      if (opts.deadline !== undefined && opts.deadline.trim() === "")
+        throw new UsageError("--deadline: ange ett datum, t.ex. 2026-02-15");
       const area = (opts.area as AreaCode | undefined) ?? (opts.example ? "primarvard" : undefined);
       const values = opts.example && area ? exampleSubmission(area, template) : undefined;
-      const bytes = await writeTemplate(template, { area, values, deadline: opts.deadline, contact: opts.contact });
+      const bytes = await writeTemplate(template, {
+        area,
+        values,
+        deadline: opts.deadline,
+        contact: opts.contact,
+      });
       const out = path.resolve(opts.out);
       try {
         mkdirSync(path.dirname(out), { recursive: true });
@@ -48,7 +62,9 @@ export function registerTemplateCommand(program: Command): void {
         writeFileSync(tmp, bytes);
         renameSync(tmp, out);
       } catch (e) {
-        throw new CliError(`kan inte skriva ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? "okänt fel"}`);
+        throw new CliError(
+          `kan inte skriva ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? "okänt fel"}`,
+        );
       }
       const what = values ? `exempel (${area})` : area ? `mall för ${area}` : "mall";
       console.log(`Skrev ${opts.out}: ${what}, ${template.id}@${template.version}.`);

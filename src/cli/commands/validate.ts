@@ -48,7 +48,9 @@ export function readAvtalFile(file: string): Avtal[] {
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
-    throw new CliError(`--avtal: kan inte läsa ${file} (${(e as NodeJS.ErrnoException).code ?? "okänt fel"})`);
+    throw new CliError(
+      `--avtal: kan inte läsa ${file} (${(e as NodeJS.ErrnoException).code ?? "okänt fel"})`,
+    );
   }
   let json: unknown;
   try {
@@ -59,7 +61,10 @@ export function readAvtalFile(file: string): Avtal[] {
   const list = Array.isArray(json) ? json : [json];
   return list.map((item, i) => {
     const r = parseAvtal(item);
-    if (!r.ok) throw new UsageError(`--avtal: ${file}${list.length > 1 ? ` (avtal ${i + 1})` : ""}: ${r.errors.slice(0, 3).join("; ")}`);
+    if (!r.ok)
+      throw new UsageError(
+        `--avtal: ${file}${list.length > 1 ? ` (avtal ${i + 1})` : ""}: ${r.errors.slice(0, 3).join("; ")}`,
+      );
     return r.avtal;
   });
 }
@@ -83,7 +88,12 @@ export async function runValidation(
   const showBar = Boolean(process.stdout.isTTY) && !opts.quiet && tasks.length > 1;
   const bar = showBar
     ? new cliProgress.SingleBar(
-        { format: "Granskar {bar} {value}/{total} filer", hideCursor: true, clearOnComplete: true, stream: process.stdout },
+        {
+          format: "Granskar {bar} {value}/{total} filer",
+          hideCursor: true,
+          clearOnComplete: true,
+          stream: process.stdout,
+        },
         cliProgress.Presets.shades_classic,
       )
     : undefined;
@@ -103,14 +113,23 @@ export function registerValidateCommand(program: Command): void {
     .option("--avtal <fil>", "avtal (JSON, ett eller en lista) att jämföra mot; se examples/avtal/")
     .option("--datum <ÅÅÅÅ-MM-DD>", "dagens datum för kontrollen av rapporteringsfristen (standard: i dag)")
     .option("--json", "skriv resultatet som ett JSON-dokument (schema i README)")
-    .option("--annotate <mapp>", "skriv en granskningskopia av varje fil med markerade celler och bladet Granskning")
+    .option(
+      "--annotate <mapp>",
+      "skriv en granskningskopia av varje fil med markerade celler och bladet Granskning",
+    )
     .option("--jobs <antal>", "antal filer som granskas parallellt (standard: antal kärnor)")
     .action(async (paths: string[], opts: ValidateOptions) => {
       if (opts.datum !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.datum)) {
         throw new UsageError(`--datum: skriv datumet som ÅÅÅÅ-MM-DD, inte "${opts.datum}"`);
       }
       const avtal = opts.avtal !== undefined ? readAvtalFile(opts.avtal) : undefined;
-      const results = await runValidation(paths, { jobs: opts.jobs, annotate: opts.annotate, quiet: opts.json, avtal, today: opts.datum });
+      const results = await runValidation(paths, {
+        jobs: opts.jobs,
+        annotate: opts.annotate,
+        quiet: opts.json,
+        avtal,
+        today: opts.datum,
+      });
       const annotateFailed = results.some((r) => r.annotateError);
       const summary = summarise(results, annotateFailed);
       if (opts.json) {

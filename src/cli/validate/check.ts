@@ -131,7 +131,10 @@ function readBytes(file: string, maxFileBytes: number): Uint8Array {
     size = st.size;
   } catch (e) {
     if (e instanceof UnreadableWorkbookError) throw e;
-    throw new UnreadableWorkbookError("READ_FAILED", `filen går inte att öppna (${(e as NodeJS.ErrnoException).code ?? "okänt fel"})`);
+    throw new UnreadableWorkbookError(
+      "READ_FAILED",
+      `filen går inte att öppna (${(e as NodeJS.ErrnoException).code ?? "okänt fel"})`,
+    );
   }
   // The size is checked before anything is read, so a huge file never reaches memory.
   if (size === 0) throw emptyFileError();
@@ -139,7 +142,10 @@ function readBytes(file: string, maxFileBytes: number): Uint8Array {
   try {
     return readFileSync(file);
   } catch (e) {
-    throw new UnreadableWorkbookError("READ_FAILED", `filen går inte att läsa (${(e as NodeJS.ErrnoException).code ?? "okänt fel"})`);
+    throw new UnreadableWorkbookError(
+      "READ_FAILED",
+      `filen går inte att läsa (${(e as NodeJS.ErrnoException).code ?? "okänt fel"})`,
+    );
   }
 }
 
@@ -157,7 +163,11 @@ function metricsRecord(m: ReturnType<typeof computeMetrics>): Record<string, num
 }
 
 /** Validate one file. `label` is how the file is named in the output. */
-export async function validateFile(file: string, label: string = file, options: ValidateFileOptions = {}): Promise<FileResult> {
+export async function validateFile(
+  file: string,
+  label: string = file,
+  options: ValidateFileOptions = {},
+): Promise<FileResult> {
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_LIMITS.maxFileBytes;
   let bytes: Uint8Array;
   try {
@@ -178,7 +188,8 @@ export async function validateFile(file: string, label: string = file, options: 
     const findings: ReportFinding[] = [...structuralFindings(snapshot, template), ...domainFindings];
     const submission = readSubmission(snapshot, template, integrity.addresses);
     const metrics = computeMetrics(submission, template);
-    const text = (k: string) => (typeof submission.values[k] === "string" ? (submission.values[k] as string) : null);
+    const text = (k: string) =>
+      typeof submission.values[k] === "string" ? (submission.values[k] as string) : null;
     const result: FileResult = {
       file: label,
       verdict: verdictOf(findings),
@@ -201,12 +212,23 @@ export async function validateFile(file: string, label: string = file, options: 
     if (options.avtal) {
       const avtal = chooseAvtal(options.avtal, submission.avtalId);
       result.avtal = avtal ? { id: avtal.id, version: avtal.version } : null;
-      if (avtal) result.deviations = deviationsOnly(evaluateContract(submission, metrics, avtal, options.today ?? new Date().toISOString().slice(0, 10)));
+      if (avtal)
+        result.deviations = deviationsOnly(
+          evaluateContract(
+            submission,
+            metrics,
+            avtal,
+            options.today ?? new Date().toISOString().slice(0, 10),
+          ),
+        );
     }
     if (options.annotateDir) {
       const out = path.join(options.annotateDir, options.annotateName ?? path.basename(file));
       try {
-        const annotated = await annotateWorkbook(bytes, findings, { title: path.basename(file), verdict: result.verdict });
+        const annotated = await annotateWorkbook(bytes, findings, {
+          title: path.basename(file),
+          verdict: result.verdict,
+        });
         mkdirSync(options.annotateDir, { recursive: true });
         const tmp = `${out}.${process.pid}.tmp`;
         writeFileSync(tmp, annotated);

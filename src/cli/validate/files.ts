@@ -11,7 +11,9 @@ import { UsageError } from "../errors";
 export const FOLDER_EXTENSIONS = [".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv"];
 
 function walk(dir: string, out: string[]): void {
-  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name, "sv"));
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name.localeCompare(b.name, "sv"),
+  );
   for (const e of entries) {
     if (e.name.startsWith(".") || e.name.startsWith("~$")) continue;
     const p = path.join(dir, e.name);

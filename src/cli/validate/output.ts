@@ -23,7 +23,12 @@ export interface ValidateJson {
 }
 
 export function summarise(results: FileResult[], extraFailure = false): ValidateSummary {
-  const verdicts: Record<FileVerdict, number> = { GODKÄND: 0, "GODKÄND MED VARNINGAR": 0, UNDERKÄND: 0, OLÄSBAR: 0 };
+  const verdicts: Record<FileVerdict, number> = {
+    GODKÄND: 0,
+    "GODKÄND MED VARNINGAR": 0,
+    UNDERKÄND: 0,
+    OLÄSBAR: 0,
+  };
   const findings = { error: 0, warning: 0, info: 0 };
   for (const r of results) {
     verdicts[r.verdict]++;
@@ -46,7 +51,10 @@ function plural(n: number, one: string, many: string): string {
 
 /** `Blad!Cell  kod  meddelande (förväntat …, faktiskt …)` */
 export function findingLine(f: JsonFinding): string {
-  const ea = f.expected !== null || f.actual !== null ? ` (förväntat ${valueText(f.expected)}, faktiskt ${valueText(f.actual)})` : "";
+  const ea =
+    f.expected !== null || f.actual !== null
+      ? ` (förväntat ${valueText(f.expected)}, faktiskt ${valueText(f.actual)})`
+      : "";
   return `${where(f)}  ${f.code}  ${f.message}${ea}`;
 }
 
@@ -54,9 +62,17 @@ export function findingLine(f: JsonFinding): string {
 export function fileText(r: FileResult): string {
   if (r.verdict === "OLÄSBAR") return `${r.file}: OLÄSBAR – ${r.reason}`;
   const c = r.counts;
-  const lines = [`${r.file}: ${r.verdict} (${plural(c.error, "fel", "fel")}, ${plural(c.warning, "varning", "varningar")}, ${c.info} info)`];
-  for (const f of r.findings) lines.push(`  ${f.severity === "error" ? "FEL    " : f.severity === "warning" ? "VARNING" : "INFO   "} ${findingLine(f)}`);
-  if (r.avtal === null) lines.push("  Avtal: inget av de angivna avtalen gäller filens avtals-id; avtalskontrollen hoppades över.");
+  const lines = [
+    `${r.file}: ${r.verdict} (${plural(c.error, "fel", "fel")}, ${plural(c.warning, "varning", "varningar")}, ${c.info} info)`,
+  ];
+  for (const f of r.findings)
+    lines.push(
+      `  ${f.severity === "error" ? "FEL    " : f.severity === "warning" ? "VARNING" : "INFO   "} ${findingLine(f)}`,
+    );
+  if (r.avtal === null)
+    lines.push(
+      "  Avtal: inget av de angivna avtalen gäller filens avtals-id; avtalskontrollen hoppades över.",
+    );
   for (const d of r.deviations) {
     const tag = d.status === "deviation" ? "AVVIKELSE" : d.status === "warning" ? "VARNING  " : "EJ BEDÖMD";
     lines.push(`  ${tag} avtal ${d.avtalId} punkt ${d.clauseId}  ${d.message}`);

@@ -31,7 +31,9 @@ const WORKER_HEAP_MB = 1024;
 function tsxApiUrl(): string {
   const require = createRequire(import.meta.url);
   const pkgJson = require.resolve("tsx/package.json");
-  const pkg = JSON.parse(readFileSync(pkgJson, "utf8")) as { exports: Record<string, { import?: { default?: string } }> };
+  const pkg = JSON.parse(readFileSync(pkgJson, "utf8")) as {
+    exports: Record<string, { import?: { default?: string } }>;
+  };
   const rel = pkg.exports["./esm/api"]?.import?.default ?? "./dist/esm/api/index.mjs";
   return pathToFileURL(path.join(path.dirname(pkgJson), rel)).href;
 }
@@ -53,7 +55,11 @@ export function startWorker(): Worker {
  * Validate the tasks with up to `jobs` workers; `onResult` is called as each file finishes
  * (for a progress bar). Returns results in input order.
  */
-export async function validateAll(tasks: FileTask[], jobs: number, onResult?: (r: FileResult, index: number) => void): Promise<FileResult[]> {
+export async function validateAll(
+  tasks: FileTask[],
+  jobs: number,
+  onResult?: (r: FileResult, index: number) => void,
+): Promise<FileResult[]> {
   const results: FileResult[] = new Array(tasks.length);
   const n = Math.max(1, Math.min(jobs, tasks.length));
   if (n === 1) {
@@ -91,7 +97,9 @@ export async function validateAll(tasks: FileTask[], jobs: number, onResult?: (r
             const oom = /memory|heap/i.test(err.message);
             results[current] = unreadableResult(
               t.label,
-              oom ? "filen kräver för mycket minne för att granskas" : `granskningen av filen avbröts (${err.message.split("\n")[0].slice(0, 120)})`,
+              oom
+                ? "filen kräver för mycket minne för att granskas"
+                : `granskningen av filen avbröts (${err.message.split("\n")[0].slice(0, 120)})`,
               oom ? "TOO_LARGE" : "READ_FAILED",
             );
             onResult?.(results[current], current);

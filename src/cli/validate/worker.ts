@@ -14,5 +14,7 @@ export interface WorkerTask {
 }
 
 parentPort?.on("message", (task: WorkerTask) => {
-  void validateFile(task.file, task.label, task.options).then((result) => parentPort?.postMessage({ id: task.id, result }));
+  void validateFile(task.file, task.label, task.options).then((result) =>
+    parentPort?.postMessage({ id: task.id, result }),
+  );
 });
