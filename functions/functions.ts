@@ -211,7 +211,7 @@ export function deviationStatus(
  * up to exactly the amount (largest remainder). With direct costs, each party first pays its own
  * and the rest is split by the shares. The result spills in the shape (row or column) of the shares.
  * @customfunction ALLOCATE ALLOCATE
- * @param amount The amount to split, in kronor (including the direct costs). Rounded to whole kronor.
+ * @param amount The amount to split, in kronor (including the direct costs). An amount with öre is split in öre.
  * @param shares A row or column with one share or weight per party, e.g. 52 % and 48 %, or populations. Empty cells count as 0.
  * @param directCosts Optional: costs that belong to one party only, one per party in the same order as the shares.
  * @returns One amount per party, in kronor.
@@ -236,7 +236,11 @@ export function allocate(amount: unknown, shares: unknown[][], directCosts?: unk
     });
     if (!parsed.success) return fail("#VALUE!", keyProblem(parsed.error.issues[0], "Andel"));
     const directByParty = Object.fromEntries((direct ?? []).map((d, i) => [`part ${i + 1}`, d]));
-    const result = fromDomain(() => allocateDomain(total, parsed.data, directByParty));
+    // Whole kronor; an amount (or direct cost) with öre is split in öre instead, so that the parts
+    // still add up to exactly the amount rather than to a rounded one.
+    const hasOre = [total, ...(direct ?? [])].some((x) => Math.abs(x - Math.round(x)) >= 0.005);
+    const unit = hasOre ? "öre" : "kr";
+    const result = fromDomain(() => allocateDomain(total, parsed.data, directByParty, { unit }));
     return weights.reshape(result.parts.map((p) => p.amount));
   });
 }

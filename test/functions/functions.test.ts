@@ -233,6 +233,14 @@ describe("UPPF.FORDELA (ALLOCATE)", () => {
     expect(allocate(100, [[1, 1]], [[null]])).toEqual([[50, 50]]); // omitted direct costs
   });
 
+  it("splits in whole kronor, or in öre when the amount has öre, always summing to the amount", () => {
+    expect(allocate(100, [[1, 1, 1]])).toEqual([[34, 33, 33]]);
+    expect(allocate(100.5, [[1, 1, 1]])).toEqual([[33.5, 33.5, 33.5]]);
+    expect(allocate(100.01, [[1, 1, 1]])).toEqual([[33.34, 33.34, 33.33]]);
+    expect(allocate(0.1 + 0.2, [[1, 1]])).toEqual([[0.15, 0.15]]); // 0,30000000000000004 kr
+    expect(allocate(3 * 10_000.1 - 0.3, [[1, 2]])).toEqual([[10_000, 20_000]]); // float noise, whole kronor
+  });
+
   it("gives #VALUE! with the reason for bad shares, direct costs or amounts", () => {
     expectError(
       call(() =>
