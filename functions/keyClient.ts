@@ -303,10 +303,12 @@ export class CostKeyClient {
     if (!entry) {
       entry = { query, listeners: new Set() };
       this.entries.set(k, entry);
+      this.enqueue(k);
+    } else if (entry.answer) {
+      // Known tuple: answer from the cache. (Without an answer it is already queued or in flight.)
+      listener(entry.answer);
     }
     entry.listeners.add(listener);
-    if (entry.answer) listener(entry.answer);
-    else this.enqueue(k);
     this.ensurePolling();
     return () => {
       const e = this.entries.get(k);

@@ -85,6 +85,29 @@ describe("KOSTNADSNYCKEL (fake transport)", () => {
     expect(transport.requests).toHaveLength(1);
   });
 
+  it("a cell asking while the request is in flight waits for it instead of sending another", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow: KeyTransport = {
+      fetchShares: async (qs) => {
+        transport.requests.push(qs);
+        await gate;
+        return qs.map(() => ok(0.52));
+      },
+    };
+    setSharedCostKeyClient(new CostKeyClient({ transport: slow, batchWindowMs: 25, pollIntervalMs: 30_000 }));
+    const a = fakeInvocation();
+    costKey("inkop-04-19", "04", null, a.inv);
+    await vi.advanceTimersByTimeAsync(30); // sent, not answered
+    const b = fakeInvocation();
+    costKey("inkop-04-19", "04", null, b.inv);
+    await vi.advanceTimersByTimeAsync(30);
+    release();
+    await vi.advanceTimersByTimeAsync(30);
+    expect([a.results, b.results]).toEqual([[0.52], [0.52]]);
+    expect(transport.requests).toHaveLength(1);
+  });
+
   it("updates every cell live when the key changes, with one shared poll, and only changed cells", async () => {
     const a = fakeInvocation();
     const b = fakeInvocation();
