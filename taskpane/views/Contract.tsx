@@ -229,11 +229,12 @@ export function Contract({ analysis, me }: { analysis: Analysis; me?: Me }) {
           value={avtal && examples.includes(avtal) ? avtal.id : ""}
           onChange={(_, d) => setAvtal(examples.find((a) => a.id === d.value))}
           data-testid="avtal-select"
+          style={{ width: "100%", minWidth: 0 }}
         >
           <option value="">{sv.contract.chooseExample}</option>
           {examples.map((a) => (
             <option key={a.id} value={a.id}>
-              {`${a.id} – ${a.title}`}
+              {`${a.id} (${a.kind}, ${a.version})`}
             </option>
           ))}
         </Select>
@@ -262,6 +263,7 @@ export function Contract({ analysis, me }: { analysis: Analysis; me?: Me }) {
       {!avtal && <Notice>{sv.contract.none}</Notice>}
       {avtal && (
         <>
+          <p style={{ margin: 0, fontWeight: 600 }}>{avtal.title}</p>
           <p className={c.muted} style={{ margin: 0 }}>
             {sv.contract.evaluatedOn(TODAY())} {avtal.id} ({avtal.version}), {period}.
           </p>

@@ -198,7 +198,7 @@ export function CostSplit({ api, me }: { api: ApiClient; me?: Me }) {
               </div>
               <span>{v.basis}</span>
               {v.note && <span className={c.muted}>{v.note}</span>}
-              {v.status !== "draft" && (
+              {!fallback && v.status !== "draft" && (
                 <div>
                   <span>{sv.costsplit.approvals}: </span>
                   {v.approvals.length === 0 ? (
