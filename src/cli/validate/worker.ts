@@ -3,7 +3,7 @@
  * Started by ./pool.ts with tsx loaded (`--import tsx`), so it runs the TypeScript sources.
  */
 import { parentPort } from "node:worker_threads";
-import { validateFile, type ValidateFileOptions } from "./check";
+import { unreadableResult, validateFile, type ValidateFileOptions } from "./check";
 
 /** A task sent to the worker. */
 export interface WorkerTask {
@@ -14,7 +14,13 @@ export interface WorkerTask {
 }
 
 parentPort?.on("message", (task: WorkerTask) => {
-  void validateFile(task.file, task.label, task.options).then((result) =>
-    parentPort?.postMessage({ id: task.id, result }),
-  );
+  void validateFile(task.file, task.label, task.options)
+    .catch((e: unknown) =>
+      unreadableResult(
+        task.label,
+        `filen kunde inte granskas (${e instanceof Error ? e.message.split("\n")[0] : String(e)})`,
+        "READ_FAILED",
+      ),
+    )
+    .then((result) => parentPort?.postMessage({ id: task.id, result }));
 });
