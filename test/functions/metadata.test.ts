@@ -120,6 +120,12 @@ describe("generated metadata (functions.json and functions-sv.json)", () => {
       for (const n of names) expect(n).toMatch(NAME_RE);
       expect(new Set(names).size).toBe(names.length);
     }
+    // Microsoft's naming rules: at least three characters, never something Excel reads as a cell
+    // reference (A1 … XFD1048576, R1C1 style).
+    for (const f of [...en.functions, ...sv.functions]) {
+      expect(f.name.length).toBeGreaterThanOrEqual(3);
+      expect(f.name).not.toMatch(/^[A-Z]{1,3}\d+$|^R\d*C\d*$/);
+    }
     for (const f of sv.functions) {
       const other = en.functions.find((g) => g.name === f.name);
       if (other) expect(other.id).toBe(f.id);
