@@ -86,6 +86,34 @@ export function computedNumFmt(c: ComputedCell): string {
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
 const serialDate = (y: number, m: number, d: number) => new Date(Date.UTC(y, m - 1, d));
 
+/** True when a code list fits inline in a list validation (≤ 255 characters, no commas or quotes). */
+export function inlineListOk(labels: readonly string[]): boolean {
+  return labels.join(",").length <= 255 && labels.every((l) => !l.includes(",") && !l.includes('"'));
+}
+
+/**
+ * Code lists that cannot be written inline go on the meta sheet, one column per list from
+ * column E (A–C hold the stamp and manifest); the validation refers to that range.
+ */
+export function codeListRanges(
+  template: TemplateDefinition,
+): Map<string, { col: number; ref: string; labels: string[] }> {
+  const out = new Map<string, { col: number; ref: string; labels: string[] }>();
+  let col = 5;
+  for (const [id, list] of Object.entries(template.codeLists)) {
+    const labels = list.options.map((o) => o.label);
+    if (inlineListOk(labels)) continue;
+    const letter = String.fromCharCode(64 + col);
+    out.set(id, {
+      col,
+      ref: `${quoteSheetName(template.stamp.metaSheet)}!$${letter}$2:$${letter}$${labels.length + 1}`,
+      labels,
+    });
+    col++;
+  }
+  return out;
+}
+
 /** Excel data validation for an input field. */
 export function dataValidationFor(
   f: InputField,
@@ -367,6 +395,7 @@ export async function buildTemplateWorkbook(
   const area = options.area;
   const required = (f: InputField) => f.required && (area ? appliesToArea(f, area) : true);
   const labelled = new Set<string>();
+  const listRanges = codeListRanges(template);
   const writeLabel = (ws: ExcelJS.Worksheet, item: InputField | ComputedCell, withHelp: boolean) => {
     if (!item.labelCell) return;
     const key = `${item.sheet}!${item.labelCell}`;
@@ -421,7 +450,7 @@ export async function buildTemplateWorkbook(
       horizontal: f.type === "text" || f.type === "code" || f.type === "orgnr" ? "left" : "right",
       wrapText: f.type === "text" && (f.maxLength ?? 0) > 200,
     };
-    c.dataValidation = dataValidationFor(f, template, required(f));
+    c.dataValidation = dataValidationFor(f, template, required(f), listRanges.get(f.codeList ?? "")?.ref);
   }
 
   const results = computeCells(template, values);
@@ -466,6 +495,10 @@ function addMetaSheet(
       ws.getRow(r + 1).getCell(c + 1).value = v;
     });
   });
+  for (const [id, { col, labels }] of codeListRanges(template)) {
+    ws.getRow(1).getCell(col).value = id;
+    labels.forEach((l, i) => (ws.getRow(i + 2).getCell(col).value = l));
+  }
   // The area follows the provider's choice: a formula over the area cell.
   if (areaField) {
     const ref = `${quoteSheetName(areaField.sheet)}!${areaField.cell}`;

@@ -180,3 +180,29 @@ describe("generated example read back equals the definition's snapshot", () => {
     expect(vol.getRow(pv.row).hidden).toBe(true);
   });
 });
+
+describe("code lists that cannot be inline", () => {
+  it("a label with a comma is listed on the meta sheet and the validation refers to that range", async () => {
+    const t = structuredClone(T);
+    t.codeLists.janej = {
+      ...t.codeLists.janej,
+      options: [...t.codeLists.janej.options, { code: "delvis", label: "Delvis, för vissa register" }],
+    };
+    const wb = await load(await writeTemplate(t, { created: FIXED_DATE }));
+    const f = t.fields.find((x) => x.codeList === "janej")!;
+    const dv = wb.getWorksheet(f.sheet)!.getCell(f.cell).dataValidation;
+    expect(dv?.type).toBe("list");
+    expect(dv?.formulae[0]).toBe("_uppf_meta!$E$2:$E$4");
+    const meta = wb.getWorksheet(t.stamp.metaSheet)!;
+    expect([2, 3, 4].map((r) => meta.getRow(r).getCell(5).value)).toEqual([
+      "Ja",
+      "Nej",
+      "Delvis, för vissa register",
+    ]);
+    // the other lists stay inline
+    const area = t.fields.find((x) => x.key === t.roles.area)!;
+    expect(wb.getWorksheet(area.sheet)!.getCell(area.cell).dataValidation?.formulae[0]).toMatch(
+      /^"Primärvård,/,
+    );
+  });
+});
