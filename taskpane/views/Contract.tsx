@@ -81,6 +81,17 @@ function showMeasure(v: number | null, unit: string): string {
   return `${formatNumber(v, { maxDecimals: 2 })}${unit ? `\u00a0${unit}` : ""}`;
 }
 
+/** File text (FileReader where Blob.text is missing, e.g. older WebViews). */
+function readText(f: File): Promise<string> {
+  if (typeof f.text === "function") return f.text();
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(String(r.result ?? ""));
+    r.onerror = () => reject(r.error ?? new Error("Filen kunde inte läsas"));
+    r.readAsText(f);
+  });
+}
+
 const TODAY = () => new Date().toISOString().slice(0, 10);
 
 function DeviationCard({ d, unit, storageKey, me }: { d: Deviation; unit: string; storageKey: string; me?: Me }) {
@@ -211,7 +222,7 @@ export function Contract({ analysis, me }: { analysis: Analysis; me?: Me }) {
   async function loadFile(f: File) {
     setError("");
     try {
-      const parsed = parseAvtal(JSON.parse(await f.text()));
+      const parsed = parseAvtal(JSON.parse(await readText(f)));
       if (!parsed.ok) setError(sv.contract.invalid(parsed.errors.slice(0, 5).join("; ")));
       else setAvtal(parsed.avtal);
     } catch (e) {
