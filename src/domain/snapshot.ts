@@ -178,8 +178,8 @@ export function quoteSheetName(name: string): string {
 export function findSheet(snapshot: WorkbookSnapshot, name: string): SheetSnapshot | undefined {
   const exact = snapshot.sheets.find((s) => s.name === name);
   if (exact) return exact;
-  const lower = name.toLocaleLowerCase("sv-SE");
-  return snapshot.sheets.find((s) => s.name.toLocaleLowerCase("sv-SE") === lower);
+  const lower = name.toLowerCase();
+  return snapshot.sheets.find((s) => s.name.toLowerCase() === lower);
 }
 
 /** The value at a zero-based position of a sheet; empty cells are null, error text becomes an error object. */

@@ -197,6 +197,13 @@ export function summarise(findings: readonly Finding[]): Record<Severity, number
   return out;
 }
 
+/** Values survive JSON unchanged: -0 becomes 0, NaN/Infinity become null. */
+function jsonSafe(v: FindingValue | undefined): FindingValue {
+  if (v === undefined) return null;
+  if (typeof v === "number") return Number.isFinite(v) ? v + 0 : null;
+  return v;
+}
+
 /** Build a finding with the code's default severity. */
 export function finding(
   code: FindingCode,
@@ -217,13 +224,14 @@ export function finding(
     cell: at.cell ?? null,
     field: at.field ?? null,
     message,
-    expected: values.expected ?? null,
-    actual: values.actual ?? null,
+    expected: jsonSafe(values.expected),
+    actual: jsonSafe(values.actual),
     delta: values.delta ?? null,
   };
   if (at.cells && at.cells.length > 1) f.cells = at.cells;
-  if (values.parsed !== undefined) f.parsed = values.parsed;
+  if (values.parsed !== undefined) f.parsed = jsonSafe(values.parsed);
   if (f.delta !== null && !Number.isFinite(f.delta)) f.delta = null;
+  if (Object.is(f.delta, -0)) f.delta = 0;
   return f;
 }
 

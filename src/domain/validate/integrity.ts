@@ -34,7 +34,7 @@ export interface IntegrityResult {
 function norm(s: unknown): string {
   return typeof s === "string"
     ? s
-        .toLocaleLowerCase("sv-SE")
+        .toLowerCase()
         .replace(/\s+/g, " ")
         .replace(/[:*]+$/, "")
         .trim()
@@ -148,11 +148,11 @@ function mapSheets(
   findings: Finding[],
 ): Map<string, string | null> {
   const map = new Map<string, string | null>();
-  const expectedNames = new Set(template.sheets.map((s) => s.name.toLocaleLowerCase("sv-SE")));
+  const expectedNames = new Set(template.sheets.map((s) => s.name.toLowerCase()));
   const extras = snapshot.sheets.filter(
     (s) =>
-      !expectedNames.has(s.name.toLocaleLowerCase("sv-SE")) &&
-      s.name.toLocaleLowerCase("sv-SE") !== template.stamp.metaSheet.toLocaleLowerCase("sv-SE"),
+      !expectedNames.has(s.name.toLowerCase()) &&
+      s.name.toLowerCase() !== template.stamp.metaSheet.toLowerCase(),
   );
   const rows = labelRows(template);
   const claimed = new Set<string>();

@@ -233,7 +233,7 @@ function readText(
 }
 
 function normaliseLabel(s: string): string {
-  return s.toLocaleLowerCase("sv-SE").replace(/\s+/g, " ").trim();
+  return s.toLowerCase().replace(/\s+/g, " ").trim();
 }
 
 function readCode(
