@@ -23,10 +23,10 @@ export function buildIsCurrent() {
   const marker = path.join(root, "dist", "functions.json");
   if (!existsSync(marker) || !existsSync(path.join(root, "dist", "taskpane.html"))) return false;
   const built = statSync(marker).mtimeMs;
-  const sources = ["taskpane", "functions", "src", "assets"]
+  const sources = ["taskpane", "functions", "src", "assets", "scripts"]
     .map((d) => path.join(root, d))
     .filter(existsSync);
-  const files = ["package-lock.json", "scripts/webpack.config.cjs"].map((f) => path.join(root, f));
+  const files = ["package-lock.json"].map((f) => path.join(root, f));
   const inputs = Math.max(
     ...sources.map(newest),
     ...files.filter(existsSync).map((f) => statSync(f).mtimeMs),
