@@ -246,3 +246,16 @@ describe("migration v1.0.0 -> v1.1.0", () => {
     expect(() => migrateSubmission({}, TEMPLATE_V1_1, TEMPLATE_V1)).toThrow(/nedgradera/);
   });
 });
+
+describe("documentation", () => {
+  it("src/domain/README.md lists every finding code and every v1 input", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { FINDING_CODES } = await import("../../src/domain");
+    const doc = readFileSync(new URL("../../src/domain/README.md", import.meta.url), "utf8");
+    for (const code of Object.keys(FINDING_CODES)) expect(doc, code).toContain(`\`${code}\``);
+    for (const f of TEMPLATE_V1.fields.filter((x) => !x.series))
+      expect(doc, f.key).toContain(`| ${f.cell} | \`${f.key}\``);
+    for (const c of TEMPLATE_V1.computed.filter((x) => !x.series))
+      expect(doc, c.key).toContain(`\`${c.formula}\``);
+  });
+});
