@@ -1,19 +1,20 @@
 /**
  * Workbook-structure checks that need what the xlsx file shows beyond cell values: hidden
- * sheets, merged cells over inputs, and whether the workbook is this template at all.
+ * sheets, and whether the workbook is this template at all. (Merged cells over inputs are the
+ * domain's INPUT_MERGED, from the snapshot's merged ranges.)
  * Pure functions over a WorkbookSnapshot (browser-safe).
  *
- * The codes here (SHEET_HIDDEN, MERGED_INPUT) extend the domain's finding codes; they can move
+ * The code here (SHEET_HIDDEN) extends the domain's finding codes; they can move
  * into src/domain/validate when the domain engine takes them over.
  */
-import { a1ToPosition, findSheet, type WorkbookSnapshot } from "../domain/snapshot";
+import { findSheet, type WorkbookSnapshot } from "../domain/snapshot";
 import { finding, type Finding, type FindingCode } from "../domain/validate/findings";
 import { readStamp } from "../domain/validate/read";
 import type { TemplateDefinition } from "../domain/template/types";
 import { INSTRUCTIONS_SHEET } from "./text";
 
 /** Finding codes added by the xlsx layer. */
-export type XlsxFindingCode = "SHEET_HIDDEN" | "MERGED_INPUT";
+export type XlsxFindingCode = "SHEET_HIDDEN";
 
 /** A finding as reported for a file: a domain finding or one of the xlsx layer's. */
 export type ReportFinding = Omit<Finding, "code"> & { code: FindingCode | XlsxFindingCode };
@@ -26,10 +27,6 @@ export const XLSX_FINDING_CODES: Record<
   SHEET_HIDDEN: {
     severity: "error",
     description: "Ett av mallens blad är dolt; dolda uppgifter granskas men utföraren ser dem inte.",
-  },
-  MERGED_INPUT: {
-    severity: "error",
-    description: "En ifyllnadscell ingår i en sammanfogad cell; värdet kan hamna i fel cell eller försvinna.",
   },
 };
 
@@ -50,22 +47,6 @@ function xlsxFinding(
     },
   );
   return { ...f, code };
-}
-
-function parseRange(range: string): { r1: number; c1: number; r2: number; c2: number } | undefined {
-  const [a, b = a] = range.replace(/\$/g, "").split(":");
-  try {
-    const p1 = a1ToPosition(a);
-    const p2 = a1ToPosition(b);
-    return {
-      r1: Math.min(p1.row, p2.row),
-      c1: Math.min(p1.col, p2.col),
-      r2: Math.max(p1.row, p2.row),
-      c2: Math.max(p1.col, p2.col),
-    };
-  } catch {
-    return undefined;
-  }
 }
 
 /** Hidden sheets and merged cells over input cells. */
@@ -95,28 +76,6 @@ export function structuralFindings(
           { sheet: s.name },
           `Arbetsboken har ett dolt blad ”${s.name}” som inte ingår i mallen; det granskas inte. Kontrollera att inga uppgifter står där.`,
           { expected: "synligt", actual: "dolt", severity: "warning" },
-        ),
-      );
-    }
-  }
-  for (const def of template.sheets) {
-    const sheet = findSheet(snapshot, def.name);
-    if (!sheet?.merged?.length) continue;
-    const inputs = template.fields
-      .filter((f) => f.sheet === def.name)
-      .map((f) => ({ f, p: a1ToPosition(f.cell) }));
-    for (const range of sheet.merged) {
-      const r = parseRange(range);
-      if (!r) continue;
-      const hit = inputs.filter(({ p }) => p.row >= r.r1 && p.row <= r.r2 && p.col >= r.c1 && p.col <= r.c2);
-      if (hit.length === 0) continue;
-      const cells = hit.map((h) => h.f.cell);
-      out.push(
-        xlsxFinding(
-          "MERGED_INPUT",
-          { sheet: sheet.name, cell: cells[0], cells, field: hit[0].f.key },
-          `Cellerna ${range} är sammanfogade och täcker ${hit.length === 1 ? `ifyllnadscellen ${cells[0]} (”${hit[0].f.label}”)` : `${hit.length} ifyllnadsceller (${cells.join(", ")})`}. Dela upp sammanfogningen (Start > Sammanfoga och centrera) och fyll i varje cell för sig.`,
-          { expected: "ej sammanfogad", actual: range },
         ),
       );
     }

@@ -73,7 +73,7 @@ export const UNREADABLE: Record<string, { code: string; reason: RegExp }> = {
 export const DAMAGED: Record<string, { code: string; sheet: string | null; cell: string | null }> = {
   "formelfel.xlsx": { code: "CELL_ERROR", sheet: "Ekonomi", cell: "C5" },
   "trasig-formel.xlsx": { code: "FORMULA_ERROR", sheet: "Resurser", cell: "C18" },
-  "sammanfogad.xlsx": { code: "MERGED_INPUT", sheet: "Uppgifter", cell: "C6" },
+  "sammanfogad.xlsx": { code: "INPUT_MERGED", sheet: "Uppgifter", cell: "C6" },
   "dolt-blad.xlsx": { code: "SHEET_HIDDEN", sheet: "Kvalitet", cell: null },
   "omdopt-blad.xlsx": { code: "SHEET_RENAMED", sheet: "Ekonomi 2025", cell: null },
 };
