@@ -13,6 +13,7 @@ import type { Browser, Page } from "playwright-core";
 import ExcelJS from "exceljs";
 import { startServer, type RunningServer } from "../../src/server/index";
 import { LATEST_TEMPLATE, exampleSubmission, snapshotFromValues, type WorkbookSnapshot } from "../../src/domain";
+import { writeTemplate } from "../../src/xlsx/template";
 import { launchChromium } from "../support/browser";
 import { ensureBuilt, root } from "../support/build";
 import { describeWith } from "../support/env";
@@ -71,6 +72,8 @@ describeWith({ variable: "CHROMIUM_PATH", what: "Chromium" }, "task pane end to 
   let browser: Browser;
   let exampleFile: string;
   let brokenFile: string;
+  let generatedFile: string;
+  const values = exampleSubmission("primarvard", LATEST_TEMPLATE);
 
   beforeAll(async () => {
     const dist = process.env.UPPF_E2E_DIST ?? (await ensureBuilt());
@@ -79,7 +82,6 @@ describeWith({ variable: "CHROMIUM_PATH", what: "Chromium" }, "task pane end to 
     browser = await launchChromium(chromiumPath);
     mkdirSync(ARTIFACTS, { recursive: true });
 
-    const values = exampleSubmission("primarvard", LATEST_TEMPLATE);
     exampleFile = path.join(dir, "exempel-primarvard.xlsx");
     await writeXlsx(snapshotFromValues(LATEST_TEMPLATE, values), exampleFile);
     // Broken: revenue typed as text that is no number, and an overwritten staff total.
@@ -87,6 +89,9 @@ describeWith({ variable: "CHROMIUM_PATH", what: "Chromium" }, "task pane end to 
     brokenFile = path.join(dir, "trasig-primarvard.xlsx");
     await writeXlsx(broken, brokenFile);
     writeFileSync(path.join(dir, "inte-excel.xlsx"), "det här är ingen arbetsbok");
+    // The template as the generator writes it, filled in (formulas not yet calculated by Excel).
+    generatedFile = path.join(dir, "mall-ifylld.xlsx");
+    writeFileSync(generatedFile, await writeTemplate(LATEST_TEMPLATE, { area: "primarvard", values }));
   }, 300_000);
 
   afterAll(async () => {
@@ -170,6 +175,34 @@ describeWith({ variable: "CHROMIUM_PATH", what: "Chromium" }, "task pane end to 
     // A file that is not a workbook gets a clear message.
     await page.getByTestId("file-input").setInputFiles({ name: "anteckningar.txt", mimeType: "text/plain", buffer: Buffer.from("hej") });
     await expect.poll(() => page.getByRole("alert").allTextContents()).toContainEqual(expect.stringMatching(/ingen Excel-arbetsbok/));
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  it("the generated template opens; the pane is usable from the keyboard alone", async () => {
+    const { page, errors } = await openPane(350);
+    await openFile(page, generatedFile);
+    await expect.poll(() => page.getByTestId("provider").textContent(), { timeout: 20_000 }).toBe(String(values["uppgifter.utforare"]));
+    expect(await page.getByRole("tabpanel").textContent()).toMatch(/uppf-mall@/);
+    // Keyboard: focus the selected tab, arrow to Granskning, activate it, Tab into the panel.
+    await page.getByRole("tab", { name: "Översikt" }).focus();
+    await page.keyboard.press("ArrowRight");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("id"))).toBe("tab-review");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.getByRole("tab", { name: "Granskning", selected: true }).count()).toBe(1);
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("role"))).toBe("tabpanel");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Granska igen");
+    // A "Gå till" button is reachable and works with Enter.
+    const goto = page.getByTestId("goto").first();
+    if (await goto.count()) {
+      await goto.focus();
+      await page.keyboard.press("Enter");
+      await expect.poll(() => page.getByTestId("review-status").textContent()).toMatch(/Markerad cell/);
+    }
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: path.join(ARTIFACTS, "taskpane-350-mall-ifylld.png"), fullPage: true });
     expect(errors).toEqual([]);
     await page.context().close();
   }, 120_000);
