@@ -250,6 +250,47 @@ export function readEntryHead(
   });
 }
 
+/**
+ * Stream a sheet's XML (inflating chunk by chunk, never holding it whole) and return the
+ * highest row number seen, stopping as soon as it passes `stopAbove`.
+ */
+export function scanMaxRow(entry: JSZip.JSZipObject, stopAbove: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let max = 0;
+    let tail = "";
+    let done = false;
+    const stream = (entry as unknown as { internalStream(type: "string"): JSZipStreamHelper }).internalStream(
+      "string",
+    );
+    const finish = () => {
+      if (done) return;
+      done = true;
+      stream.pause();
+      resolve(max);
+    };
+    const re = /<(?:\w+:)?row\b[^>]*?\br="(\d+)"/g;
+    stream
+      .on("data", (chunk: string) => {
+        if (done) return;
+        const text = tail + chunk;
+        for (const m of text.matchAll(re)) max = Math.max(max, Number(m[1]));
+        tail = text.slice(-256);
+        if (max > stopAbove) finish();
+      })
+      .on("error", (e: Error) => {
+        if (!done) {
+          done = true;
+          reject(e);
+        }
+      })
+      .on("end", finish)
+      .resume();
+  });
+}
+
+/** Sheets larger than this (uncompressed) are scanned row by row, whatever their dimension says. */
+const SCAN_ROWS_ABOVE_BYTES = 2 * 1024 * 1024;
+
 /** Column letters of an A1 address -> 1-based column number. */
 function colNumber(letters: string): number {
   let n = 0;
@@ -376,11 +417,25 @@ export async function probeWorkbook(bytes: Uint8Array, limits: ReadLimits = DEFA
       throw corrupt(`har ett skadat blad (”${name}”)`);
     }
     const dim = parseDimension(head);
-    if (dim && dim.rows > limits.maxRows) {
-      const all = dim.rows >= MAX_ROWS ? " (alla rader i bladet)" : "";
+    let rows = dim?.rows ?? 0;
+    let atLeast = false;
+    if (!dim || size > SCAN_ROWS_ABOVE_BYTES) {
+      // No dimension, or a sheet far bigger than a filled-in template: count the rows themselves.
+      try {
+        const scanned = await scanMaxRow(entry, limits.maxRows);
+        if (scanned > rows) {
+          rows = scanned;
+          atLeast = scanned > limits.maxRows && scanned < MAX_ROWS;
+        }
+      } catch {
+        throw corrupt(`har ett skadat blad (”${name}”)`);
+      }
+    }
+    if (rows > limits.maxRows) {
+      const all = rows >= MAX_ROWS ? " (alla rader i bladet)" : "";
       throw new UnreadableWorkbookError(
         "TOO_MANY_ROWS",
-        `bladet ”${name}” sträcker sig till rad ${formatNumber(dim.rows)}${all}; högst ${formatNumber(limits.maxRows)} rader godtas. Ta bort överflödiga rader och spara igen`,
+        `bladet ”${name}” sträcker sig till ${atLeast ? "minst " : ""}rad ${formatNumber(rows)}${all}; högst ${formatNumber(limits.maxRows)} rader godtas. Ta bort överflödiga rader och spara igen`,
       );
     }
     if (dim && dim.cols > limits.maxColumns) {
