@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import JSZip from "jszip";
-import { probeWorkbook, UnreadableWorkbookError, DEFAULT_LIMITS } from "../../src/xlsx/probe";
+import { probeWorkbook, type UnreadableWorkbookError, DEFAULT_LIMITS } from "../../src/xlsx/probe";
 import { LATEST_TEMPLATE } from "../../src/domain/template/registry";
 import { writeTemplate } from "../../src/xlsx/template";
 import { FIXED_DATE } from "./helpers";
