@@ -64,15 +64,23 @@ CREATE TABLE workbooks (
 CREATE INDEX workbooks_provider ON workbooks (provider_org_id);
 CREATE INDEX workbooks_purchaser ON workbooks (purchaser_org_id);
 
+-- cells and changes are written only by the sync push, which writes only to existing workbooks
+-- (checked in the same statement) as the authenticated user; workbooks and users are never
+-- deleted. They carry no foreign keys: per-row FK checks would double the cost of a large push.
 CREATE TABLE cells (
-  workbook_id text NOT NULL REFERENCES workbooks(id),
+  workbook_id text NOT NULL,
   sheet text NOT NULL,
   cell text NOT NULL,
   value jsonb NOT NULL,                      -- string | number | boolean | null as JSON
   version integer NOT NULL CHECK (version > 0),
   last_seq bigint NOT NULL,
-  updated_by bigint REFERENCES users(id),
+  updated_by bigint,
   updated_at timestamptz NOT NULL DEFAULT now(),
+  -- The client that wrote the latest version, and the version before its current run of
+  -- consecutive writes: a base version >= streak_base from that same client is its own
+  -- unacknowledged edit, not a stale one.
+  last_client_id text,
+  streak_base integer NOT NULL DEFAULT 0,
   PRIMARY KEY (workbook_id, sheet, cell)
 );
 
@@ -80,19 +88,20 @@ CREATE TABLE cells (
 -- held to commit), so seq order is commit order and a cursor never skips a late commit.
 CREATE TABLE changes (
   seq bigserial PRIMARY KEY,
-  workbook_id text NOT NULL REFERENCES workbooks(id),
+  workbook_id text NOT NULL,
   sheet text NOT NULL,
   cell text NOT NULL,
   value jsonb NOT NULL,
   version integer NOT NULL,
   client_id text,
   mutation_id bigint,
-  user_id bigint REFERENCES users(id),
+  user_id bigint,
+  org_id text,                               -- the writer's organisation (audit)
+  old_value jsonb,                           -- the value before this change (audit); NULL = no cell
   authored_at timestamptz,
   committed_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX changes_workbook_seq ON changes (workbook_id, seq);
-CREATE INDEX changes_cell_version ON changes (workbook_id, sheet, cell, version);
 
 CREATE TABLE sync_clients (
   client_id text PRIMARY KEY,
@@ -213,6 +222,13 @@ $fn$;
 CREATE TRIGGER audit_log_no_update_delete BEFORE UPDATE OR DELETE ON audit_log
   FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change();
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change();
+
+-- The change log is the audit trail of cell edits (who, organisation, cell, old → new, when,
+-- client and mutation id): append-only like audit_log.
+CREATE TRIGGER changes_append_only BEFORE UPDATE OR DELETE ON changes
+  FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change();
+CREATE TRIGGER changes_no_truncate BEFORE TRUNCATE ON changes
   FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change();
 
 -- Receipts and submissions are immutable too.

@@ -5,8 +5,9 @@
  * batch — no round trip per mutation):
  *  - mutation ids at or below the client's last processed id are `duplicate` (nothing done);
  *  - a mutation on a workbook the user may not write is `rejected` (and audited as denied);
- *  - base version == current version → applied: the cell version is bumped, the change log
- *    and the audit log get a row;
+ *  - base version == current version → applied: the cell version is bumped and the change log
+ *    gets a row (the change log is also the append-only audit trail of cell edits: user,
+ *    organisation, old → new, time, client and mutation id);
  *  - base version < current version is stale → `conflict` (recorded in sync_conflicts) unless
  *    the newer versions were all written by this same client (its own earlier, not yet
  *    acknowledged edits of the cell), or the values are equal (then reported as applied at
@@ -70,6 +71,9 @@ export async function applyPush(
   if (!canUseWorkbooks(p)) throw forbidden("Din roll kan inte ändra arbetsböcker.");
   return db.transaction(async (tx) => {
     await tx.query("SELECT pg_advisory_xact_lock($1)", [CHANGE_LOG_LOCK_KEY]);
+    // The batch comes from jsonb_to_recordset, which the planner estimates at 100 rows; joins
+    // between the CTEs of a large batch must not become nested loops (quadratic).
+    await tx.query("SET LOCAL enable_nestloop = off");
     const [client] = await tx.query<{ user_id: string; last: string }>(
       `INSERT INTO sync_clients (client_id, user_id) VALUES ($1, $2)
        ON CONFLICT (client_id) DO UPDATE SET updated_at = now()
@@ -102,22 +106,20 @@ export async function applyPush(
     let newLast = last;
     if (fresh.length > 0) {
       newLast = fresh[fresh.length - 1].mutationId;
-      const batch = fresh.map((m, ord) => ({
-        ord,
-        mutation_id: m.mutationId,
-        workbook_id: m.workbookId,
-        sheet: m.sheet,
-        cell: m.cell,
-        base_version: m.baseVersion,
-        value: m.value,
-        authored_at: m.authoredAt,
-      }));
+      // The batch travels as parallel arrays (unnest): one statement whatever its size.
       const rows = await tx.query<ClassifiedRow>(PUSH_SQL.replace("$ACCESS", workbookAccessSql(p, "$4")), [
-        JSON.stringify(batch),
+        fresh.map((_, i) => i),
         clientId,
         p.userId,
         p.orgId,
         newLast,
+        fresh.map((m) => m.mutationId),
+        fresh.map((m) => m.workbookId),
+        fresh.map((m) => m.sheet),
+        fresh.map((m) => m.cell),
+        fresh.map((m) => m.baseVersion),
+        fresh.map((m) => JSON.stringify(m.value)),
+        fresh.map((m) => m.authoredAt),
       ]);
       for (const r of rows) {
         const mutationId = Number(r.mutation_id);
@@ -160,17 +162,16 @@ export async function applyPush(
 }
 
 /**
- * $1 batch as JSON, $2 client id, $3 user id, $4 org id, $5 new last mutation id.
+ * $1 ordinal, $6.. $12 the batch's columns as arrays; $2 client id, $3 user id, $4 org id,
+ * $5 new last mutation id.
  * Every data-modifying CTE runs exactly once, against the snapshot taken after the advisory lock.
  */
-const PUSH_SQL = `
+export const PUSH_SQL = `
 WITH m AS (
-  -- JSON null becomes SQL NULL in jsonb_to_recordset: store it as the JSON value null.
   SELECT r.ord, r.mutation_id, r.workbook_id, r.sheet, r.cell, r.base_version,
-         coalesce(r.value, 'null'::jsonb) AS value, r.authored_at
-  FROM jsonb_to_recordset($1::jsonb)
-    AS r(ord int, mutation_id bigint, workbook_id text, sheet text, cell text, base_version int,
-         value jsonb, authored_at timestamptz)
+         r.value_text::jsonb AS value, r.authored_at
+  FROM unnest($1::int[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::int[], $11::text[], $12::timestamptz[])
+    AS r(ord, mutation_id, workbook_id, sheet, cell, base_version, value_text, authored_at)
 ),
 acc AS (
   SELECT w.id FROM workbooks w
@@ -182,11 +183,8 @@ cls AS (
          CASE
            WHEN acc.id IS NULL THEN 'rejected'
            WHEN m.base_version = coalesce(c.version, 0) THEN 'apply'
-           WHEN m.base_version < c.version AND NOT EXISTS (
-             SELECT 1 FROM changes ch
-             WHERE ch.workbook_id = m.workbook_id AND ch.sheet = m.sheet AND ch.cell = m.cell
-               AND ch.version > m.base_version AND ch.client_id IS DISTINCT FROM $2::text
-           ) THEN 'apply'
+           WHEN m.base_version < c.version AND c.last_client_id = $2::text AND m.base_version >= c.streak_base
+             THEN 'apply'
            WHEN c.version > 0 AND m.value = c.value THEN 'equal'
            ELSE 'conflict'
          END AS kind
@@ -203,20 +201,36 @@ ap AS (
   WINDOW w AS (PARTITION BY workbook_id, sheet, cell ORDER BY ord)
 ),
 ins_changes AS (
-  INSERT INTO changes (workbook_id, sheet, cell, value, version, client_id, mutation_id, user_id, authored_at)
-  SELECT workbook_id, sheet, cell, value, new_version, $2::text, mutation_id, $3::bigint, authored_at
+  INSERT INTO changes (workbook_id, sheet, cell, value, version, client_id, mutation_id, user_id, org_id,
+                       old_value, authored_at)
+  SELECT workbook_id, sheet, cell, value, new_version, $2::text, mutation_id, $3::bigint, $4::text,
+         CASE WHEN nth > 1 THEN prev_in_batch ELSE cur_value END, authored_at
   FROM ap ORDER BY ord
   RETURNING seq, mutation_id
 ),
-up_cells AS (
-  INSERT INTO cells (workbook_id, sheet, cell, value, version, last_seq, updated_by, updated_at)
+-- New cells are plain INSERTs and existing ones plain UPDATEs (cheaper than ON CONFLICT): safe
+-- because pushes are serialised by the advisory lock and this statement's snapshot was taken
+-- after it was granted.
+last_per_cell AS (
   SELECT DISTINCT ON (ap.workbook_id, ap.sheet, ap.cell)
-         ap.workbook_id, ap.sheet, ap.cell, ap.value, ap.new_version, ic.seq, $3::bigint, now()
+         ap.workbook_id, ap.sheet, ap.cell, ap.value, ap.new_version, ap.cur_version, ic.seq
   FROM ap JOIN ins_changes ic ON ic.mutation_id = ap.mutation_id
   ORDER BY ap.workbook_id, ap.sheet, ap.cell, ap.ord DESC
-  ON CONFLICT (workbook_id, sheet, cell) DO UPDATE
-    SET value = EXCLUDED.value, version = EXCLUDED.version, last_seq = EXCLUDED.last_seq,
-        updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at
+),
+new_cells AS (
+  INSERT INTO cells (workbook_id, sheet, cell, value, version, last_seq, updated_by, updated_at,
+                     last_client_id, streak_base)
+  SELECT workbook_id, sheet, cell, value, new_version, seq, $3::bigint, now(), $2::text, 0
+  FROM last_per_cell WHERE cur_version = 0
+  RETURNING 1
+),
+upd_cells AS (
+  UPDATE cells c
+     SET value = l.value, version = l.new_version, last_seq = l.seq, updated_by = $3::bigint, updated_at = now(),
+         streak_base = CASE WHEN c.last_client_id IS NOT DISTINCT FROM $2::text THEN c.streak_base ELSE c.version END,
+         last_client_id = $2::text
+    FROM last_per_cell l
+   WHERE l.cur_version > 0 AND c.workbook_id = l.workbook_id AND c.sheet = l.sheet AND c.cell = l.cell
   RETURNING 1
 ),
 ins_conflicts AS (
@@ -228,22 +242,16 @@ ins_conflicts AS (
   ON CONFLICT (client_id, mutation_id) DO NOTHING
   RETURNING 1
 ),
+-- Applied edits are audited by their change-log row (append-only, with old → new); rejected
+-- and conflicting mutations go to audit_log.
 ins_audit AS (
   INSERT INTO audit_log (user_id, org_id, action, entity, entity_id, field, old_value, new_value,
                          client_id, mutation_id, outcome, detail)
-  SELECT $3::bigint, $4::text,
-         CASE kind WHEN 'rejected' THEN 'sync.push' ELSE 'cell.update' END,
-         'cell', workbook_id, sheet || '!' || cell,
-         CASE WHEN kind = 'apply' AND nth > 1 THEN prev_in_batch ELSE cur_value END,
-         value, $2::text, mutation_id,
-         CASE kind WHEN 'rejected' THEN 'denied' WHEN 'conflict' THEN 'conflict' ELSE 'ok' END,
+  SELECT $3::bigint, $4::text, 'sync.push', 'cell', workbook_id, sheet || '!' || cell, cur_value, value,
+         $2::text, mutation_id,
+         CASE kind WHEN 'rejected' THEN 'denied' ELSE 'conflict' END,
          CASE kind WHEN 'rejected' THEN 'arbetsboken finns inte eller behörighet saknas' ELSE NULL END
-  FROM (
-    SELECT ord, mutation_id, kind, workbook_id, sheet, cell, value, cur_value, NULL::jsonb AS prev_in_batch, 0::bigint AS nth
-    FROM cls WHERE kind IN ('rejected', 'conflict')
-    UNION ALL
-    SELECT ord, mutation_id, kind, workbook_id, sheet, cell, value, cur_value, prev_in_batch, nth FROM ap
-  ) x
+  FROM cls WHERE kind IN ('rejected', 'conflict')
   ORDER BY ord
   RETURNING 1
 ),

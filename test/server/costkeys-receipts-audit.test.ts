@@ -210,7 +210,8 @@ for (const target of databaseTargets()) {
         mutation_id: string;
         org_id: string;
       }>(
-        `SELECT old_value, new_value, field, mutation_id::text, org_id FROM audit_log WHERE client_id = 'client-submit-1' ORDER BY id`,
+        `SELECT old_value, value AS new_value, sheet || '!' || cell AS field, mutation_id::text, org_id
+         FROM changes WHERE client_id = 'client-submit-1' ORDER BY seq`,
       );
       expect(rows).toEqual([
         { old_value: null, new_value: 1234, field: "Volymer!B5", mutation_id: "1", org_id: "559100-1234" },
@@ -222,13 +223,21 @@ for (const target of databaseTargets()) {
           org_id: "559100-1234",
         },
       ]);
-      const before = await ts.server.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log`);
+      const count = `SELECT (SELECT count(*) FROM audit_log)::int AS a, (SELECT count(*) FROM changes)::int AS c`;
+      const before = await ts.server.db.query<{ a: number; c: number }>(count);
+      expect(Number(before[0].a)).toBeGreaterThan(0);
       await expect(ts.server.db.query(`UPDATE audit_log SET action = 'x'`)).rejects.toThrow(/append-only/);
       await expect(
         ts.server.db.query(`DELETE FROM audit_log WHERE id = (SELECT min(id) FROM audit_log)`),
       ).rejects.toThrow(/append-only/);
       await expect(ts.server.db.exec(`TRUNCATE audit_log`)).rejects.toThrow(/append-only/);
-      const after = await ts.server.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log`);
+      // The change log (the audit trail of cell edits) is append-only too.
+      await expect(ts.server.db.query(`UPDATE changes SET value = '0'::jsonb`)).rejects.toThrow(
+        /append-only/,
+      );
+      await expect(ts.server.db.query(`DELETE FROM changes`)).rejects.toThrow(/append-only/);
+      await expect(ts.server.db.exec(`TRUNCATE changes`)).rejects.toThrow(/append-only/);
+      const after = await ts.server.db.query<{ a: number; c: number }>(count);
       expect(after).toEqual(before);
       const viaApi = await api.get("/api/audit?limit=500", TOKENS.admin04);
       expect(
@@ -236,6 +245,15 @@ for (const target of databaseTargets()) {
           (e: { action: string; orgId: string }) => e.action === "costkey.approve" && e.orgId === "04",
         ),
       ).toBe(true);
+      expect(viaApi.body).toContainEqual(
+        expect.objectContaining({
+          action: "cell.update",
+          field: "Volymer!B5",
+          oldValue: null,
+          newValue: 1234,
+          mutationId: "1",
+        }),
+      );
       expect(viaApi.body.every((e: { orgId: string }) => e.orgId === "04" || e.orgId === "559100-1234")).toBe(
         true,
       );

@@ -131,7 +131,7 @@ for (const target of databaseTargets()) {
       const r3 = await push(TOKENS.utforare, a, [mutation(a, 5, WB, "D1", 4, 6)]);
       expect(r3.outcomes[0]).toMatchObject({ status: "conflict", serverValue: 5, serverVersion: 5 });
       const log = await ts.server.db.query<{ old_value: unknown; new_value: unknown }>(
-        `SELECT old_value, new_value FROM audit_log WHERE client_id = $1 AND outcome = 'ok' ORDER BY mutation_id`,
+        `SELECT old_value, value AS new_value FROM changes WHERE client_id = $1 ORDER BY mutation_id`,
         [a],
       );
       expect(log.map((l) => [l.old_value, l.new_value])).toEqual([
@@ -140,6 +140,12 @@ for (const target of databaseTargets()) {
         [2, 3],
         [3, 4],
       ]);
+      const conflictAudit = await ts.server.db.query<{
+        outcome: string;
+        old_value: unknown;
+        new_value: unknown;
+      }>(`SELECT outcome, old_value, new_value FROM audit_log WHERE client_id = $1`, [a]);
+      expect(conflictAudit).toEqual([{ outcome: "conflict", old_value: 5, new_value: 6 }]);
     });
 
     it("a base version the server never had is a conflict, not applied", async () => {
