@@ -437,8 +437,14 @@ export async function buildTemplateWorkbook(
     const c = ws.getCell(f.cell);
     c.value = excelValue(f, values[f.key]);
     c.numFmt = inputNumFmt(f, template);
-    c.protection = { locked: false };
-    c.fill = { type: "pattern", pattern: "solid", fgColor: { argb: COLORS.input } };
+    // A template prepared for one area keeps that area: the other areas' rows are hidden.
+    const fixedArea = Boolean(area) && f.key === template.roles.area;
+    c.protection = { locked: fixedArea };
+    c.fill = {
+      type: "pattern",
+      pattern: "solid",
+      fgColor: { argb: fixedArea ? COLORS.computed : COLORS.input },
+    };
     c.border = {
       top: thin(COLORS.inputBorder),
       bottom: thin(COLORS.inputBorder),

@@ -108,7 +108,7 @@ export function instructionLines(template: TemplateDefinition, o: InstructionOpt
     {
       kind: "text",
       text: o.areaLabel
-        ? `1. Mallen är förberedd för verksamhetsområdet ${o.areaLabel}. Rader för andra verksamhetsområden är dolda.`
+        ? `1. Mallen är förberedd för verksamhetsområdet ${o.areaLabel}: det är redan valt och rader för andra verksamhetsområden är dolda. Gäller rapporten ett annat verksamhetsområde, be om mallen för det.`
         : `1. Börja på bladet ”${first}”: välj verksamhetsområde och periodicitet i listorna. Verksamhetsområdet avgör vilka rader som ska fyllas i.`,
     },
     { kind: "text", text: "2. Fyll i bladen i tur och ordning:" },

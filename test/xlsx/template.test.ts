@@ -173,6 +173,7 @@ describe("generated example read back equals the definition's snapshot", () => {
     const wb = await load(await writeTemplate(T, { area: "hemtjanst", created: FIXED_DATE }));
     const area = T.fields.find((f) => f.key === T.roles.area)!;
     expect(wb.getWorksheet(area.sheet)!.getCell(area.cell).value).toBe("Hemtjänst");
+    expect(wb.getWorksheet(area.sheet)!.getCell(area.cell).protection?.locked).not.toBe(false);
     const vol = wb.getWorksheet("Volymer")!;
     const ht = T.series.find((s) => s.key === "volymer.ht_brukare")!;
     const pv = T.series.find((s) => s.key === "volymer.pv_lakarbesok")!;
