@@ -80,7 +80,7 @@ describe("template v1 definition", () => {
     const f = (k: string) => t.computed.find((c) => c.key === k)!.formula;
     expect(f("ekonomi.kostnader_total")).toBe("=SUM(C6:C8)");
     expect(f("ekonomi.rorelseresultat")).toBe("=C5-C9-C10");
-    expect(f("ekonomi.rorelsemarginal")).toBe('=IF(OR(COUNT(C11)=0,N(C5)=0),"",C11/N(C5))');
+    expect(f("ekonomi.rorelsemarginal")).toBe('=IF(OR(COUNT(C11)=0,SUM(C5)=0),"",C11/SUM(C5))');
     expect(f("resurser.total")).toBe("=SUM(C5:C17)");
     expect(f("volymer.pv_lakarbesok.total")).toMatch(/^=IF\(COUNT\(C\d+:N\d+\)=0,"",SUM\(C\d+:N\d+\)\)$/);
     expect(f("nyckeltal.pv_listade_per_lakare")).toMatch(/Volymer!O\d+/);
@@ -160,7 +160,10 @@ describe("evaluateExpr mirrors Excel", () => {
         { op: "ratio", num: "a", den: ["b"] },
         read({ a: { kind: "error", code: "#REF!" }, b: 2 }),
       ),
-    ).toEqual({ kind: "error", code: "#REF!" });
+    ).toBe(""); // like Excel: COUNT ignores the error numerator
+    expect(
+      evaluateExpr({ op: "ratio", num: "a", den: ["b"] }, read({ a: 1, b: { kind: "error", code: "#N/A" } })),
+    ).toEqual({ kind: "error", code: "#N/A" });
     expect(evaluateExpr({ op: "average", of: ["a", "b"] }, read({ a: 2, b: null }))).toBe(2);
     expect(evaluateExpr({ op: "average", of: ["a", "b"] }, read({}))).toBe("");
   });

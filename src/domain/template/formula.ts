@@ -59,10 +59,7 @@ export function formulaFor(expr: Expr, locate: Locator, fromSheet: string): stri
       return `=${linearText(expr.terms, locate, fromSheet)}`;
     case "ratio": {
       const num = refText(locate(expr.num), fromSheet);
-      const den =
-        expr.den.length === 1
-          ? `N(${refText(locate(expr.den[0]), fromSheet)})`
-          : `SUM(${rangeText(expr.den.map(locate), fromSheet)})`;
+      const den = `SUM(${rangeText(expr.den.map(locate), fromSheet)})`;
       return `=IF(OR(COUNT(${num})=0,${den}=0),"",${num}/${den})`;
     }
   }
@@ -97,17 +94,19 @@ export function evaluateExpr(expr: Expr, read: ValueReader): EvalValue {
   switch (expr.op) {
     case "sum": {
       const vals = expr.of.map(read);
+      // IF(COUNT(r)=0,"",SUM(r)): COUNT ignores errors, so no numbers gives "" even beside an error.
+      if (expr.blankIfEmpty && !vals.some((v) => typeof v === "number")) return "";
       const err = firstError(vals);
       if (err) return err;
-      if (expr.blankIfEmpty && !vals.some((v) => typeof v === "number")) return "";
       return vals.reduce<number>((s, v) => s + (typeof v === "number" ? v : 0), 0);
     }
     case "average": {
       const vals = expr.of.map(read);
+      const nums = vals.filter((v): v is number => typeof v === "number");
+      if (nums.length === 0) return "";
       const err = firstError(vals);
       if (err) return err;
-      const nums = vals.filter((v): v is number => typeof v === "number");
-      return nums.length === 0 ? "" : nums.reduce((s, v) => s + v, 0) / nums.length;
+      return nums.reduce((s, v) => s + v, 0) / nums.length;
     }
     case "linear": {
       let total = 0;
@@ -119,11 +118,12 @@ export function evaluateExpr(expr: Expr, read: ValueReader): EvalValue {
       return total;
     }
     case "ratio": {
-      const num = read(expr.num);
-      if (isCellError(num)) return num;
+      // IF(OR(COUNT(num)=0,SUM(den)=0),"",num/SUM(den)): OR evaluates both, so a denominator
+      // error wins; a numerator that is not a number (even an error) gives "".
       const denVals = expr.den.map(read);
       const err = firstError(denVals);
       if (err) return err;
+      const num = read(expr.num);
       const den = denVals.reduce<number>((s, v) => s + (typeof v === "number" ? v : 0), 0);
       if (typeof num !== "number" || den === 0) return "";
       return num / den;
