@@ -21,15 +21,14 @@ function signedKr(v: number): string {
   return `${v > 0 ? "+" : ""}${formatKr(v)}`;
 }
 
+/** Horizontal stacked bars, one per key; x positions in percent so text keeps its size at any width. */
 export function SplitChart({ columns, parties, total }: { columns: SplitColumn[]; parties: { orgId: string; name: string }[]; total: number }) {
   const barH = 22;
-  const gap = 26;
-  const labelW = 0;
-  const width = 300;
-  const height = columns.length * (barH + gap) + 24;
+  const rowH = 44;
+  const height = columns.length * rowH + 22;
   return (
     <figure style={{ margin: 0 }}>
-      <svg role="img" aria-labelledby="split-chart-title split-chart-desc" viewBox={`0 0 ${width} ${height}`} width="100%" style={{ maxWidth: 480 }}>
+      <svg role="img" aria-labelledby="split-chart-title split-chart-desc" width="100%" height={height}>
         <title id="split-chart-title">{sv.costsplit.chartTitle(formatKr(total))}</title>
         <desc id="split-chart-desc">
           {columns
@@ -37,35 +36,35 @@ export function SplitChart({ columns, parties, total }: { columns: SplitColumn[]
             .join(". ")}
         </desc>
         {columns.map((c, i) => {
-          let x = labelW;
-          const y = i * (barH + gap) + 14;
+          let x = 0;
+          const y = i * rowH + 16;
           return (
             <g key={c.version.id}>
-              <text x={0} y={y - 3} fontSize="11" fill="#242424">
+              <text x="0" y={y - 4} fontSize="12" fill="#242424">
                 {`v${c.version.versionNo}${c.current ? ` (${sv.costsplit.current.toLowerCase()})` : ""}`}
               </text>
               {parties.map((p, k) => {
-                const w = (c.shares[p.orgId] ?? 0) * (width - labelW);
-                const rect = (
+                const w = (c.shares[p.orgId] ?? 0) * 100;
+                const el = (
                   <g key={p.orgId}>
-                    <rect x={x} y={y} width={Math.max(0, w)} height={barH} fill={REGION_COLORS[k % REGION_COLORS.length]} />
-                    {w > 50 && (
-                      <text x={x + 6} y={y + 15} fontSize="11" fill="#ffffff">
+                    <rect x={`${x}%`} y={y} width={`${Math.max(0, w)}%`} height={barH} fill={REGION_COLORS[k % REGION_COLORS.length]} />
+                    {w > 15 && (
+                      <text x={`${x + 1.5}%`} y={y + 15} fontSize="12" fill="#ffffff">
                         {formatPercent(c.shares[p.orgId] ?? 0)}
                       </text>
                     )}
                   </g>
                 );
                 x += w;
-                return rect;
+                return el;
               })}
             </g>
           );
         })}
         {parties.map((p, k) => (
           <g key={p.orgId}>
-            <rect x={k * 150} y={height - 12} width={10} height={10} fill={REGION_COLORS[k % REGION_COLORS.length]} />
-            <text x={k * 150 + 14} y={height - 3} fontSize="11" fill="#242424">
+            <rect x={`${k * 50}%`} y={height - 12} width={10} height={10} fill={REGION_COLORS[k % REGION_COLORS.length]} />
+            <text x={`${k * 50 + 4}%`} y={height - 3} fontSize="12" fill="#242424">
               {p.name}
             </text>
           </g>
@@ -118,7 +117,10 @@ export function CostSplit({ api, me }: { api: ApiClient; me?: Me }) {
   const fallback = loadState === "fallback";
   const versions = fallback ? REFERENCE_VERSIONS : (key?.versions.filter((v) => v.status !== "superseded") ?? []);
   const parties = fallback ? REFERENCE_PARTIES : (agreement?.parties ?? []);
-  const columns = useMemo(() => (totalValid ? splitColumns(versions, total as number) : []), [versions, total, totalValid]);
+  const columns = useMemo(
+    () => (totalValid ? splitColumns(versions, total as number).sort((a, b) => Number(b.current) - Number(a.current) || a.version.versionNo - b.version.versionNo) : []),
+    [versions, total, totalValid],
+  );
   const orgName = (id: string) => parties.find((p) => p.orgId === id)?.name ?? id;
 
   async function act(fn: () => Promise<string>) {

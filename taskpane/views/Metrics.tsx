@@ -37,36 +37,43 @@ export function MarginChart({ year, margin }: { year: number; margin: number | n
   });
   const max = Math.max(0.04, ...req.map((r) => r ?? 0), margin ?? 0) * 1.15;
   const min = Math.min(0, margin ?? 0) * 1.15;
-  const W = 300;
   const H = 150;
-  const top = 10;
+  const top = 16;
   const bottom = 24;
   const y = (v: number) => top + ((max - v) / (max - min)) * (H - top - bottom);
-  const bw = W / years.length;
+  const bw = 100 / years.length;
   const desc = years
     .map((yy, i) => `${yy}: krav ${req[i] === null ? "saknas" : formatPercent(req[i] as number)}`)
     .concat(margin !== null ? [`rörelsemarginal ${year}: ${formatPercent(margin)}`] : [])
     .join(", ");
+  const last = years.length - 1;
   return (
     <figure style={{ margin: 0 }}>
-      <svg role="img" aria-labelledby="margin-chart-title margin-chart-desc" viewBox={`0 0 ${W} ${H}`} width="100%" style={{ maxWidth: 480 }}>
+      <svg role="img" aria-labelledby="margin-chart-title margin-chart-desc" width="100%" height={H}>
         <title id="margin-chart-title">{sv.metrics.chartTitle}</title>
         <desc id="margin-chart-desc">{desc}</desc>
-        <line x1={0} x2={W} y1={y(0)} y2={y(0)} stroke="#616161" strokeWidth={1} />
+        <line x1="0" x2="100%" y1={y(0)} y2={y(0)} stroke="#616161" strokeWidth={1} />
         {years.map((yy, i) => (
           <g key={yy}>
             {req[i] !== null && (
-              <rect x={i * bw + bw * 0.2} width={bw * 0.6} y={y(req[i] as number)} height={Math.max(0, y(0) - y(req[i] as number))} fill="#B4D6FA" stroke="#0F6CBD" />
+              <>
+                <rect x={`${i * bw + bw * 0.2}%`} width={`${bw * 0.6}%`} y={y(req[i] as number)} height={Math.max(0, y(0) - y(req[i] as number))} fill="#B4D6FA" stroke="#0F6CBD" />
+                {i !== last && (
+                  <text x={`${i * bw + bw / 2}%`} y={y(req[i] as number) - 4} fontSize="11" textAnchor="middle" fill="#424242">
+                    {formatPercent(req[i] as number, 0)}
+                  </text>
+                )}
+              </>
             )}
-            <text x={i * bw + bw / 2} y={H - 8} fontSize="11" textAnchor="middle" fill="#242424">
+            <text x={`${i * bw + bw / 2}%`} y={H - 8} fontSize="12" textAnchor="middle" fill="#242424">
               {yy}
             </text>
           </g>
         ))}
         {margin !== null && (
           <g>
-            <line x1={4 * bw + 4} x2={5 * bw - 4} y1={y(margin)} y2={y(margin)} stroke={margin >= (req[4] ?? 0) ? "#0E700E" : "#B10E1C"} strokeWidth={4} />
-            <text x={4 * bw + bw / 2} y={Math.max(12, y(margin) - 6)} fontSize="11" textAnchor="middle" fill="#242424">
+            <line x1={`${last * bw + 2}%`} x2={`${(last + 1) * bw - 2}%`} y1={y(margin)} y2={y(margin)} stroke={margin >= (req[last] ?? 0) ? "#0E700E" : "#B10E1C"} strokeWidth={4} />
+            <text x={`${last * bw + bw / 2}%`} y={Math.max(12, y(margin) - 6)} fontSize="12" textAnchor="middle" fill="#242424">
               {formatPercent(margin)}
             </text>
           </g>
