@@ -68,6 +68,13 @@ describe("template integrity", () => {
     expect(codes(fs)).toEqual(["TEMPLATE_VERSION_OLD"]);
     expect(verdict(fs)).toBe("GODKÄND MED VARNINGAR");
   });
+  it("validates a newer known version against its own definition, with an info", () => {
+    const s = snapshotFromValues(TEMPLATE_V1_1, exampleSubmission("primarvard", TEMPLATE_V1_1));
+    const fs = validateSubmission(s, t);
+    expect(fs.map((f) => [f.code, f.severity, f.expected, f.actual])).toEqual([
+      ["TEMPLATE_VERSION_NEWER", "info", "1.0.0", "1.1.0"],
+    ]);
+  });
   it("reports a conflicting stamp", () => {
     const s = snapshotFromValues(t, pv());
     s.definedNames = { UPPF_MALL: '="uppf-mall@1.1.0"' };

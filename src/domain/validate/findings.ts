@@ -26,6 +26,11 @@ export const FINDING_CODES = {
     description:
       "Arbetsboken är skapad från en äldre version av mallen; den granskas mot sin egen version och kan uppgraderas.",
   },
+  TEMPLATE_VERSION_NEWER: {
+    severity: "info",
+    description:
+      "Arbetsboken är skapad från en nyare känd mallversion än den som begärdes; den granskas mot sin egen version.",
+  },
   TEMPLATE_VERSION_UNKNOWN: {
     severity: "error",
     description: "Mallversionen är okänd (t.ex. nyare än programmet).",

@@ -107,6 +107,17 @@ function checkStamp(
     );
     return { findings, template: known };
   }
+  if (known) {
+    findings.push(
+      finding(
+        "TEMPLATE_VERSION_NEWER",
+        {},
+        `Arbetsboken är skapad från mallversion ${stamp.version}, som är nyare än ${template.version}. Den granskas mot version ${stamp.version}.`,
+        { expected: template.version, actual: stamp.version },
+      ),
+    );
+    return { findings, template: known };
+  }
   findings.push(
     finding(
       "TEMPLATE_VERSION_UNKNOWN",
