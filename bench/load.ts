@@ -37,9 +37,13 @@ interface Scenario {
 async function main() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "uppf-load-"));
   const schema = process.env.DATABASE_URL ? `load_${randomBytes(4).toString("hex")}` : "";
-  const child = spawn(process.execPath, ["--import", "tsx", CHILD, dataDir, process.env.DATABASE_URL ?? "", schema], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", CHILD, dataDir, process.env.DATABASE_URL ?? "", schema],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once("line", (line) => {
       const msg = JSON.parse(line) as { url?: string; error?: string };
