@@ -354,6 +354,10 @@ export class SyncClient {
     if (this.started) return;
     await this.exclusive(() => this.loadStore());
     this.started = true;
+    // edits reported while the store was loading
+    if (this.deferred.length > 0 && this.reconcileFrom === undefined && !this.reloadStore) {
+      await this.exclusive(() => this.replayDeferred());
+    }
     this.emit();
     this.requestSync(true);
   }
