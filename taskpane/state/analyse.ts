@@ -7,7 +7,9 @@ import {
   LATEST_TEMPLATE,
   TEMPLATES,
   checkIntegrity,
+  codeLabel,
   readSubmission,
+  templateStamp,
   summarise,
   validateSubmission,
   verdict,
@@ -28,6 +30,10 @@ export interface Analysis {
   counts: Record<Severity, number>;
   verdict: Verdict;
   submission: Submission;
+  /** "uppf-mall@1.1.0" as found in the workbook. */
+  stampText: string;
+  /** The verksamhetsområde's label, or null when unknown. */
+  areaLabel: string | null;
 }
 
 export function analyse(snapshot: WorkbookSnapshot): Analysis {
@@ -36,11 +42,9 @@ export function analyse(snapshot: WorkbookSnapshot): Analysis {
   const findings = validateSubmission(snapshot, LATEST_TEMPLATE);
   const submission = readSubmission(snapshot, template, integrity.addresses);
   const stamped = !findings.some((f) => f.code === "TEMPLATE_STAMP_MISSING");
-  return { snapshot, template, stamped, findings, counts: summarise(findings), verdict: verdict(findings), submission };
+  const stampText = templateStamp({ id: submission.templateId, version: submission.templateVersion });
+  const areaLabel = submission.area ? (codeLabel(template, "verksamhetsomrade", submission.area) ?? submission.area) : null;
+  return { snapshot, template, stamped, findings, counts: summarise(findings), verdict: verdict(findings), submission, stampText, areaLabel };
 }
 
-/** The cells a finding points at (several for grouped findings). */
-export function findingCells(f: Finding): string[] {
-  if (f.cells && f.cells.length > 0) return f.cells;
-  return f.cell ? [f.cell] : [];
-}
+export { findingCells } from "./findingCells";

@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { WorkbookHost } from "../office/types";
-import { analyse, type Analysis } from "./analyse";
+import type { Analysis } from "./analyse";
 
 export interface WorkbookState {
   status: "none" | "loading" | "ready" | "error";
@@ -26,7 +26,8 @@ export function useWorkbook(host: WorkbookHost | null, debounceMs = 700) {
     const mine = ++seq.current;
     setState((s) => ({ ...s, status: s.analysis ? s.status : "loading", stale: Boolean(s.analysis) }));
     try {
-      const snapshot = await host.readSnapshot();
+      // The domain engine (template, rules, zod schemas) is its own chunk, loaded with the first workbook.
+      const [snapshot, { analyse }] = await Promise.all([host.readSnapshot(), import(/* webpackChunkName: "domain" */ "./analyse")]);
       const analysis = analyse(snapshot);
       if (mine !== seq.current) return;
       setState((s) => ({ status: "ready", analysis, stale: false, revision: s.revision + 1 }));

@@ -1,5 +1,4 @@
 import { Badge, Button } from "@fluentui/react-components";
-import { codeLabel, templateStamp } from "../../src/domain";
 import type { Analysis } from "../state/analyse";
 import { sv } from "../text/sv";
 import { useCommonStyles } from "../components/common";
@@ -19,7 +18,7 @@ export function Overview({ analysis, syncSummary, onOpenReview }: { analysis: An
   const s = analysis.submission;
   const v = s.values;
   const text = (k: string) => (typeof v[k] === "string" ? String(v[k]) : sv.overview.unknown);
-  const area = s.area ? (codeLabel(analysis.template, "verksamhetsomrade", s.area) ?? s.area) : sv.overview.unknown;
+  const area = analysis.areaLabel ?? sv.overview.unknown;
   const next =
     analysis.counts.error > 0
       ? sv.overview.nextFix(analysis.counts.error)
@@ -43,7 +42,7 @@ export function Overview({ analysis, syncSummary, onOpenReview }: { analysis: An
       {!analysis.stamped && <p>{sv.workbook.notTemplate}</p>}
       <dl className={c.dl}>
         <dt>{sv.overview.template}</dt>
-        <dd>{templateStamp({ id: s.templateId, version: s.templateVersion })}</dd>
+        <dd>{analysis.stampText}</dd>
         <dt>{sv.overview.provider}</dt>
         <dd data-testid="provider">{text("uppgifter.utforare")}</dd>
         <dt>{sv.overview.unit}</dt>

@@ -1,9 +1,9 @@
 import { useMemo, useState } from "react";
 import { Button, ToggleButton, makeStyles, tokens } from "@fluentui/react-components";
-import { FINDING_CODES, type Finding, type Severity } from "../../src/domain";
+import { FINDING_CODES, type Finding, type Severity } from "../../src/domain/validate/findings";
 import type { WorkbookHost } from "../office/types";
 import type { Analysis } from "../state/analyse";
-import { findingCells } from "../state/analyse";
+import { findingCells } from "../state/findingCells";
 import { sv } from "../text/sv";
 import { ErrorState, Notice, SeverityBadge, showValue, useCommonStyles } from "../components/common";
 import { formatNumber } from "../../src/domain/format";
