@@ -67,7 +67,7 @@ async function main() {
         headers,
         requests: [
           {
-            setupRequest: (req) => {
+            setupRequest: (req: autocannon.Request) => {
               const k = n++;
               const clientId = `load-${process.pid}-${k}`;
               const mutations = Array.from({ length: 5 }, (_, i) => ({
