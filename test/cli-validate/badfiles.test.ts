@@ -82,16 +82,29 @@ describe("the real CLI (tsx, worker threads)", () => {
     expect(byName.get("godkand.xlsx")?.metrics).toEqual(results.get("godkand.xlsx")?.metrics);
     expect(doc.summary.verdicts.OLÄSBAR).toBe(Object.keys(UNREADABLE).length);
     expect(doc.summary.exitCode).toBe(2);
+    expect(doc.summary.damaged).toBe(Object.keys(DAMAGED).length);
   }, 120_000);
 
-  it("text output: verdict line per file, findings as Blad!Cell  kod  meddelande, summary; exit 1 without unreadable files", () => {
+  it("exit 2 for each structurally broken file on its own", () => {
+    const bin = path.resolve("bin/uppf.js");
+    for (const name of Object.keys(DAMAGED)) {
+      const run = spawnSync(process.execPath, [bin, "validate", path.join(dir, name), "--jobs", "1"], {
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      expect(run.status, name).toBe(2);
+      expect(run.stdout, name).toContain(DAMAGED[name].code);
+    }
+  }, 120_000);
+
+  it("text output: verdict line per file, findings as Blad!Cell  kod  meddelande, summary; exit 2 for broken files", () => {
     const bin = path.resolve("bin/uppf.js");
     const files = ["godkand.xlsx", "formelfel.xlsx", "omdopt-blad.xlsx"].map((f) => path.join(dir, f));
     const run = spawnSync(process.execPath, [bin, "validate", ...files, "--jobs", "1"], {
       encoding: "utf8",
       timeout: 60_000,
     });
-    expect(run.status).toBe(1);
+    expect(run.status).toBe(2); // formula error and renamed sheet: the file itself is broken
     const out = run.stdout;
     expect(out).toMatch(/godkand\.xlsx: GODKÄND \(/);
     expect(out).toMatch(/formelfel\.xlsx: UNDERKÄND \(1 fel/);

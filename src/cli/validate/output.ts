@@ -6,12 +6,31 @@ import { quoteSheetName } from "../../domain/snapshot";
 import { valueText } from "../../xlsx/annotate";
 import type { FileResult, FileVerdict, JsonFinding } from "./check";
 
+/**
+ * Findings that mean the file itself is broken (not the provider's figures): the workbook was
+ * read and validated, but like an unreadable file it needs a new file, so it gives exit code 2.
+ */
+export const STRUCTURAL_CODES: ReadonlySet<string> = new Set([
+  "CELL_ERROR",
+  "FORMULA_ERROR",
+  "INPUT_MERGED",
+  "INPUT_MOVED",
+  "SHEET_HIDDEN",
+  "SHEET_RENAMED",
+  "SHEET_MISSING",
+]);
+
 /** Summary over all files. */
 export interface ValidateSummary {
   files: number;
   verdicts: Record<FileVerdict, number>;
   findings: { error: number; warning: number; info: number };
-  /** 0 no errors, 1 at least one file with errors, 2 at least one unreadable file (or usage error). */
+  /** Files that were read but are structurally broken (formula errors, merged inputs, hidden or renamed sheets). */
+  damaged: number;
+  /**
+   * 0 no errors, 1 at least one file with errors, 2 at least one unreadable or structurally
+   * broken file (or a usage error).
+   */
   exitCode: 0 | 1 | 2;
 }
 
@@ -36,8 +55,9 @@ export function summarise(results: FileResult[], extraFailure = false): Validate
     findings.warning += r.counts.warning;
     findings.info += r.counts.info;
   }
-  const exitCode = verdicts.OLÄSBAR > 0 || extraFailure ? 2 : verdicts.UNDERKÄND > 0 ? 1 : 0;
-  return { files: results.length, verdicts, findings, exitCode };
+  const damaged = results.filter((r) => r.findings.some((f) => STRUCTURAL_CODES.has(f.code))).length;
+  const exitCode = verdicts.OLÄSBAR > 0 || damaged > 0 || extraFailure ? 2 : verdicts.UNDERKÄND > 0 ? 1 : 0;
+  return { files: results.length, verdicts, findings, damaged, exitCode };
 }
 
 function where(f: JsonFinding): string {
