@@ -5,7 +5,8 @@
  * of the two regions, go offline and back with a pending change. Screenshots of every view at
  * 350 and 500 px go to test/artifacts/; axe-core checks WCAG 2.1 AA on every view.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -70,6 +71,7 @@ async function signIn(page: Page, token: string): Promise<void> {
 describeWith({ variable: "CHROMIUM_PATH", what: "Chromium" }, "task pane end to end (Chromium)", (chromiumPath) => {
   let server: RunningServer;
   let browser: Browser;
+  let distDir: string;
   let exampleFile: string;
   let brokenFile: string;
   let generatedFile: string;
@@ -77,6 +79,7 @@ describeWith({ variable: "CHROMIUM_PATH", what: "Chromium" }, "task pane end to 
 
   beforeAll(async () => {
     const dist = process.env.UPPF_E2E_DIST ?? (await ensureBuilt());
+    distDir = dist;
     const dir = mkdtempSync(path.join(tmpdir(), "uppf-e2e-tp-"));
     server = await startServer({ port: 0, dataDir: path.join(dir, "data"), staticDir: dist, seedDevUsers: true, log: () => undefined });
     browser = await launchChromium(chromiumPath);
@@ -113,6 +116,17 @@ describeWith({ variable: "CHROMIUM_PATH", what: "Chromium" }, "task pane end to 
     await page.getByTestId("file-input").setInputFiles(file);
     await expect.poll(() => page.getByTestId("host-status").textContent(), { timeout: 30_000 }).toContain(path.basename(file));
   }
+
+  it("initial JavaScript of the task pane page is at most 300 KB gzip (ExcelJS, views, sync and domain load later)", () => {
+    const html = readFileSync(path.join(distDir, "taskpane.html"), "utf8");
+    const scripts = [...html.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map((m) => m[1]);
+    expect(scripts).toContain("taskpane.js");
+    const sizes = scripts.map((src) => ({ src, gzip: gzipSync(readFileSync(path.join(distDir, src)), { level: 9 }).length }));
+    const total = sizes.reduce((n, s) => n + s.gzip, 0);
+    console.log(`initial JS (gzip): ${sizes.map((s) => `${s.src} ${(s.gzip / 1024).toFixed(1)} KB`).join(", ")}; total ${(total / 1024).toFixed(1)} KB`);
+    expect(total).toBeLessThanOrEqual(300 * 1024);
+    expect(html).not.toMatch(/exceljs/);
+  });
 
   it("opens the example submission: verdict, provider, no errors; every view at 350 and 500 px passes axe", async () => {
     for (const width of [350, 500]) {
