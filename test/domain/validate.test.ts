@@ -112,6 +112,15 @@ describe("template integrity", () => {
     expect(moved[0].cells!.length).toBeGreaterThan(5);
     expect(codes(fs).filter((c) => c !== "INPUT_MOVED")).toEqual([]);
   });
+  it("readSubmission follows moved rows and renamed sheets by itself", () => {
+    const s = snapshotFromValues(t, pv());
+    s.sheets.find((x) => x.name === "Ekonomi")!.rows.splice(4, 0, ["Infogad rad"]);
+    s.sheets.find((x) => x.name === "Resurser")!.name = "Personal";
+    const sub = readSubmission(s, t);
+    expect(sub.values["ekonomi.intakter"]).toBe(26_760_000);
+    expect(sub.values["resurser.lakare"]).toBe(5.2);
+    expect(sub.computed["ekonomi.rorelseresultat"]).toBe(860_000);
+  });
   it("reports a single moved row and a changed label", () => {
     const s = snapshotFromValues(t, pv());
     const sheet = s.sheets.find((x) => x.name === "Synpunkter och avvikelser")!;

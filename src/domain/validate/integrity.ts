@@ -17,7 +17,7 @@ import {
   type TemplateDefinition,
 } from "../template/types";
 import { templateIndex } from "../template/values";
-import { displayValue, rawAt, type AddressMap } from "./read";
+import { displayValue, rawAt, type AddressMap } from "./cells";
 import { finding, type Finding } from "./findings";
 
 /** Outcome of the integrity checks. */

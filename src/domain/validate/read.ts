@@ -6,9 +6,6 @@
 import { formatNumber, parseSwedishDate, parseSwedishNumberDetailed } from "../format";
 import { parseOrgNumber } from "../orgnr";
 import {
-  a1ToPosition,
-  findSheet,
-  getSheetCell,
   isCellError,
   isEmptyValue,
   resolveDefinedName,
@@ -24,7 +21,13 @@ import {
   type InputField,
   type TemplateDefinition,
 } from "../template/types";
-import { finding, type Finding, type FindingValue } from "./findings";
+import { displayValue, rawAt, type AddressMap } from "./cells";
+import { finding, type Finding } from "./findings";
+import { checkIntegrity } from "./integrity";
+import { TEMPLATES } from "../template/registry";
+
+export { displayValue, rawAt };
+export type { AddressMap };
 
 /** A typed value: numbers for numeric types, text for text/code (the code)/orgnr/date (ISO). */
 export type TypedValue = number | string;
@@ -36,13 +39,6 @@ export interface ReadResult {
   empty: boolean;
   /** Type findings (at most one). */
   findings: Finding[];
-}
-
-/** Show a raw cell value in a finding. */
-export function displayValue(v: SnapshotValue | undefined): FindingValue {
-  if (v === undefined) return null;
-  if (isCellError(v)) return v.code;
-  return v;
 }
 
 function fmt(n: number): string {
@@ -359,16 +355,6 @@ export interface Submission {
   computed: Record<string, number | null>;
 }
 
-/** Where each key is actually read from (after moved rows/renamed sheets are resolved). */
-export type AddressMap = Map<string, { sheet: string; cell: string }>;
-
-/** Read a raw cell at an address (undefined when the sheet does not exist). */
-export function rawAt(snapshot: WorkbookSnapshot, sheet: string, cell: string): SnapshotValue | undefined {
-  const s = findSheet(snapshot, sheet);
-  if (!s) return undefined;
-  return getSheetCell(s, a1ToPosition(cell));
-}
-
 /** The stamp "<id>@<version>" found in the workbook (defined name first, then meta sheet). */
 export function readStamp(
   snapshot: WorkbookSnapshot,
@@ -388,7 +374,7 @@ export function readStamp(
 export function readSubmission(
   snapshot: WorkbookSnapshot,
   template: TemplateDefinition,
-  addresses?: AddressMap,
+  addresses: AddressMap = checkIntegrity(snapshot, template, TEMPLATES, false).addresses,
 ): Submission {
   const values: Record<string, TypedValue | null> = {};
   for (const f of template.fields) {
