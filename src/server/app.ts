@@ -98,7 +98,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
     }),
   );
 
-  const PUBLIC = new Set(["/api/health", "/api/openapi.json"]);
+  // Every /api route except health needs a signed-in user (the OpenAPI document too).
+  const PUBLIC = new Set(["/api/health"]);
   app.use("/api/*", async (c, next) => {
     if (PUBLIC.has(c.req.path)) return next();
     try {

@@ -262,7 +262,8 @@ for (const target of databaseTargets()) {
     });
 
     it("the OpenAPI document is generated from the schemas and describes every route", async () => {
-      const r = await api.get("/api/openapi.json");
+      expect((await api.get("/api/openapi.json")).status).toBe(401);
+      const r = await api.get("/api/openapi.json", TOKENS.utforare);
       expect(r.status).toBe(200);
       expect(r.body.openapi).toMatch(/^3\./);
       const paths = Object.keys(r.body.paths);
