@@ -15,7 +15,7 @@ import { OpenFile } from "./components/OpenFile";
 import { SignIn } from "./components/SignIn";
 import { Overview } from "./views/Overview";
 import { Review } from "./views/Review";
-import { SyncView, syncSummary } from "./views/SyncView";
+import { SyncView, syncSummary, useBrowserOnline } from "./views/SyncView";
 
 const Metrics = lazy(() => import(/* webpackChunkName: "view-metrics" */ "./views/Metrics").then((m) => ({ default: m.Metrics })));
 const Contract = lazy(() => import(/* webpackChunkName: "view-contract" */ "./views/Contract").then((m) => ({ default: m.Contract })));
@@ -59,6 +59,8 @@ export function App({ host, workbookHost = null, apiBaseUrl = "" }: AppProps) {
   const { session, signIn, signOut, api } = useSession(apiBaseUrl);
   const connection = useSyncConnection(wbHost, session.me, session.token, api);
   const syncStatus = useSyncStatus(connection.client);
+  const online = useBrowserOnline();
+  const offline = !online || syncStatus?.state === "offline";
 
   const needsWorkbook = (render: () => ReactNode): ReactNode => {
     if (!wbHost) return <Notice>{host ? sv.workbook.reading : sv.workbook.none}</Notice>;
@@ -96,6 +98,11 @@ export function App({ host, workbookHost = null, apiBaseUrl = "" }: AppProps) {
           <SignIn session={session} onSignIn={(t) => void signIn(t)} onSignOut={signOut} />
         </details>
       </header>
+      {offline && (
+        <div role="status" data-testid="header-offline">
+          <Notice intent="warning">{syncStatus && syncStatus.pending > 0 ? `${sv.sync.offline} ${sv.sync.pending(syncStatus.pending)}.` : sv.sync.offline}</Notice>
+        </div>
+      )}
       {!host && !wbHost && <OpenFile onOpened={setWbHost} />}
       <nav aria-label={sv.tabs.label}>
         <TabList className={s.tabs} size="small" selectedValue={view} onTabSelect={(_, d) => setView(d.value as View)}>

@@ -268,11 +268,16 @@ describeWith({ variable: "CHROMIUM_PATH", what: "Chromium" }, "task pane end to 
     await expect.poll(() => page.getByTestId("sync-pending").textContent(), { timeout: 20_000 }).toMatch(/1 ändring väntar/);
     await expect.poll(() => page.getByTestId("sync-state").textContent(), { timeout: 30_000 }).toBe("Offline");
     expect(await page.getByTestId("offline-indicator").count()).toBe(1);
+    // Visible from every view, not only Synk.
+    await openTab(page, "Översikt");
+    expect(await page.getByTestId("header-offline").textContent()).toMatch(/Offline.*1 ändring väntar/);
+    await openTab(page, "Synk");
     expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS, "taskpane-500-synk-offline.png"), fullPage: true });
     await page.context().setOffline(false);
     await expect.poll(() => page.getByTestId("sync-state").textContent(), { timeout: 30_000 }).toBe("Synkad");
     expect(await page.getByTestId("sync-pending").textContent()).toBe("Inga ändringar väntar.");
+    expect(await page.getByTestId("header-offline").count()).toBe(0);
     // The edit is on the server.
     const res = await fetch(`${server.url}/api/workbooks/wb-demo-exempelvarden/cells`, { headers: { Authorization: "Bearer uppf-dev-utforare" } });
     const body = (await res.json()) as { cells: { sheet: string; cell: string; value: unknown }[] };
