@@ -101,6 +101,11 @@ describe("template integrity", () => {
     expect(fs).toHaveLength(1);
     expect(fs[0]).toMatchObject({ code: "SHEET_EXTRA", severity: "info" });
   });
+  it("does not count the generator's instructions sheet as extra", () => {
+    const s = snapshotFromValues(t, pv());
+    s.sheets.unshift({ name: "Instruktioner", rows: [["Så fyller du i mallen"]] });
+    expect(validateSubmission(s, t)).toEqual([]);
+  });
   it("detects inserted rows as one moved-input finding and still reads the values", () => {
     const s = snapshotFromValues(t, pv());
     const eko = s.sheets.find((x) => x.name === "Ekonomi")!;

@@ -227,6 +227,8 @@ export const TemplateDefinitionSchema = z.object({
   version: z.string().regex(/^\d+\.\d+\.\d+$/),
   title: z.string(),
   stamp: TemplateStampSchema,
+  /** Sheets the generator adds besides the data sheets (e.g. "Instruktioner"); not validated, not "extra". */
+  auxiliarySheets: z.array(z.string().min(1).max(31)).optional(),
   codeLists: z.record(z.string(), CodeListSchema),
   sheets: z.array(SheetDefSchema).min(1),
   fields: z.array(InputFieldSchema).min(1),

@@ -18,6 +18,9 @@ export const SHEETS = {
   avvikelser: "Synpunkter och avvikelser",
 } as const;
 
+/** The instructions sheet the workbook generator puts first; the validator does not treat it as extra. */
+export const INSTRUCTIONS_SHEET = "Instruktioner";
+
 /** Stamp locations shared by generator and validator. */
 export const STAMP = {
   definedName: "UPPF_MALL",
@@ -950,6 +953,7 @@ export function buildTemplateV1(): TemplateDefinition {
     version: "1.0.0",
     title: "Uppföljningsmall för utförare",
     stamp: { ...STAMP },
+    auxiliarySheets: [INSTRUCTIONS_SHEET],
     codeLists: { verksamhetsomrade: AREA_LIST, periodicitet: PERIOD_LIST, janej: YESNO_LIST },
     roles: {
       area: "uppgifter.verksamhetsomrade",

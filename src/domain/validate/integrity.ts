@@ -160,6 +160,7 @@ function mapSheets(
 ): Map<string, string | null> {
   const map = new Map<string, string | null>();
   const expectedNames = new Set(template.sheets.map((s) => s.name.toLowerCase()));
+  const auxiliary = new Set((template.auxiliarySheets ?? []).map((n) => n.toLowerCase()));
   const extras = snapshot.sheets.filter(
     (s) =>
       !expectedNames.has(s.name.toLowerCase()) &&
@@ -206,7 +207,7 @@ function mapSheets(
     }
   }
   for (const x of extras) {
-    if (!claimed.has(x.name))
+    if (!claimed.has(x.name) && !auxiliary.has(x.name.toLowerCase()))
       findings.push(
         finding(
           "SHEET_EXTRA",
