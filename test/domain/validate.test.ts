@@ -306,6 +306,9 @@ describe("required, bounds and period", () => {
     v["uppgifter.periodicitet"] = "Kvartal";
     v["uppgifter.period"] = 7;
     expect(codes(run(v))).toEqual(["PERIOD_INVALID"]);
+    v["uppgifter.periodicitet"] = "Månad";
+    v["uppgifter.period"] = 13;
+    expect(codes(run(v))).toEqual(["PERIOD_INVALID"]);
     v["uppgifter.periodicitet"] = "År";
     v["uppgifter.period"] = 3;
     expect(codes(run(v))).toEqual(["PERIOD_IGNORED"]);

@@ -244,6 +244,7 @@ function checkField(ctx: Context, f: InputField, isEmpty: boolean): void {
     );
     return;
   }
+  if (ctx.bad.has(f.key)) return; // already reported (type error, merged cell, invalid period)
   checkBounds(ctx, f, v, at);
 }
 
