@@ -203,7 +203,10 @@ for (const target of databaseTargets()) {
         client.onFocus();
         await client.syncNow();
       }
-      expect(client.getStatus(), `${JSON.stringify(client.getStatus())}\n${children.at(-1)!.stderr.slice(-3000)}`).toMatchObject({ state: "synced", pending: 0, conflicts: 0 });
+      expect(
+        client.getStatus(),
+        `${JSON.stringify(client.getStatus())}\n${children.at(-1)!.stderr.slice(-3000)}`,
+      ).toMatchObject({ state: "synced", pending: 0, conflicts: 0 });
       await client.stop();
 
       const log = (await pullAll(transport(url, "controller-04", CONTROLLER))).filter(

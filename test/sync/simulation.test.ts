@@ -76,6 +76,9 @@ describe("sync simulation (Dexie store over fake-indexeddb)", () => {
         }
       },
     });
-    await assertWithReplay(property as fc.IAsyncProperty<unknown>, params(Number(process.env.SYNC_DEXIE_RUNS ?? 25)));
+    await assertWithReplay(
+      property as fc.IAsyncProperty<unknown>,
+      params(Number(process.env.SYNC_DEXIE_RUNS ?? 25)),
+    );
   }, 120_000);
 });

@@ -111,7 +111,8 @@ export class World {
   async settle(): Promise<void> {
     await settle();
     if (this.tracked) {
-      for (let i = 0; i < 100_000 && this.tracked.inflight > 0; i++) await new Promise((r) => setImmediate(r));
+      for (let i = 0; i < 100_000 && this.tracked.inflight > 0; i++)
+        await new Promise((r) => setImmediate(r));
       await settle();
     }
   }
