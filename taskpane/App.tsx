@@ -82,7 +82,13 @@ export function App({ host, workbookHost = null, apiBaseUrl = "" }: AppProps) {
     metrics: () => needsWorkbook(() => <Metrics analysis={a!} />),
     contract: () => needsWorkbook(() => <Contract analysis={a!} me={session.me} />),
     costsplit: () => <CostSplit api={api} me={session.me} />,
-    sync: () => <SyncView connection={connection} status={syncStatus} />,
+    sync: () => (
+      <SyncView
+        connection={connection}
+        status={syncStatus}
+        reason={session.status !== "signedIn" ? "signedOut" : !wbHost ? "noFile" : connection.workbooks.length === 0 && !connection.error ? "noWorkbook" : "starting"}
+      />
+    ),
   };
 
   return (

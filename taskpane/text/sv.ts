@@ -182,8 +182,12 @@ export const sv = {
   sync: {
     heading: "Synk",
     disconnected: "Ingen anslutning till den delade lagringen",
-    disconnectedHelp:
-      "Synkklienten är inte ansluten i den här vyn. Ändringar i arbetsboken sparas i arbetsboken men delas inte förrän synken är igång.",
+    why: {
+      signedOut: "Logga in (Inloggning ovan) för att dela arbetsboken. Dina ändringar finns kvar i arbetsboken under tiden.",
+      noWorkbook: "Det finns ingen arbetsbok för dig i den delade lagringen ännu. Be beställaren att registrera den.",
+      noFile: "Öppna arbetsboken för att synka den.",
+      starting: "Ansluter …",
+    } as Record<string, string>,
     online: "Ansluten",
     offline: "Offline: ändringar sparas lokalt och skickas när anslutningen är tillbaka.",
     pending: (n: number) => (n === 1 ? "1 ändring väntar på att skickas" : `${n} ändringar väntar på att skickas`),

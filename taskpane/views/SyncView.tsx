@@ -43,7 +43,17 @@ export function syncSummary(status: SyncStatus | undefined): string {
   return parts.join(" · ");
 }
 
-export function SyncView({ connection, status }: { connection: SyncConnection; status: SyncStatus | undefined }) {
+export type DisconnectedReason = "signedOut" | "noWorkbook" | "noFile" | "starting";
+
+export function SyncView({
+  connection,
+  status,
+  reason = "signedOut",
+}: {
+  connection: SyncConnection;
+  status: SyncStatus | undefined;
+  reason?: DisconnectedReason;
+}) {
   const c = useCommonStyles();
   const s = useStyles();
   const online = useBrowserOnline();
@@ -77,7 +87,7 @@ export function SyncView({ connection, status }: { connection: SyncConnection; s
         <>
           <Notice intent="warning">
             <strong data-testid="sync-disconnected">{sv.sync.disconnected}</strong>
-            <div>{sv.sync.disconnectedHelp}</div>
+            <div data-testid="sync-why">{sv.sync.why[reason]}</div>
           </Notice>
           {connection.error && <ErrorState message={connection.error} />}
         </>

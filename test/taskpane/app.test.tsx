@@ -39,6 +39,7 @@ describe("App", () => {
     fireEvent.click(screen.getByRole("tab", { name: "Synk" }));
     expect(await screen.findByTestId("sync-disconnected")).toBeTruthy();
     expect(screen.getByTestId("sync-disconnected").textContent).toBe("Ingen anslutning till den delade lagringen");
+    expect(screen.getByTestId("sync-why").textContent).toMatch(/^Logga in/);
   });
 
   it("shows the example workbook's verdict and facts; tabs switch views", async () => {
@@ -74,7 +75,7 @@ describe("App", () => {
     expect(within(revenue).getByText("många kronor")).toBeTruthy();
     fireEvent.click(within(revenue).getByTestId("goto"));
     await waitFor(() => expect(host.selected?.sheet).toBe("Ekonomi"));
-    expect(screen.getByTestId("review-status").textContent).toMatch(/Markerad cell: Ekonomi!C/);
+    await waitFor(() => expect(screen.getByTestId("review-status").textContent).toMatch(/Markerad cell: Ekonomi!C/));
     fireEvent.click(screen.getByRole("button", { name: "Markera i arbetsboken" }));
     await waitFor(() => expect(host.highlightedCells().length).toBeGreaterThanOrEqual(2));
     expect(host.highlightedCells().some((m) => m.sheet === "Ekonomi" && m.severity === "error")).toBe(true);
