@@ -471,7 +471,7 @@ describe("well-formed findings", () => {
           expect(() => readSubmission(snap, t)).not.toThrow();
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
   it("never throws when random cells of a valid workbook are replaced", () => {
@@ -486,7 +486,7 @@ describe("well-formed findings", () => {
           if (Object.keys(patch).length === 0) expect(fs).toEqual([]);
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
   it("sorts by sheet order then cell", () => {
