@@ -163,7 +163,11 @@ for (const target of databaseTargets()) {
         expect(user.status).toBe(201);
         expect(user.body.user.name).toBe(s.trim());
         const orgId = `5599${String(INJECTIONS.indexOf(s)).padStart(2, "0")}-0000`;
-        const org = await api.post("/api/organisations", TOKENS.admin04, { id: orgId, name: s, kind: "utforare" });
+        const org = await api.post("/api/organisations", TOKENS.admin04, {
+          id: orgId,
+          name: s,
+          kind: "utforare",
+        });
         expect(org.status, org.text).toBe(201);
         expect(org.body).toEqual({ id: orgId, name: s.trim(), kind: "utforare", parentId: "04" });
         const draft = await api.post(`/api/cost-keys/${SEED_COST_KEY_ID}/versions`, TOKENS.finance04, {
