@@ -19,12 +19,19 @@ export class DataDirLockedError extends Error {
   constructor(
     readonly dataDir: string,
     readonly pid: number,
+    readonly host?: string,
+    lockFile?: string,
   ) {
     super(
-      `Datakatalogen ${dataDir} används redan av en annan uppf-process (pid ${pid}). ` +
-        `Stoppa den först eller välj en annan katalog med --data-dir. ` +
-        `/ The data directory ${dataDir} is already in use by another uppf process (pid ${pid}). ` +
-        `Stop it first or choose another directory with --data-dir.`,
+      host
+        ? `Datakatalogen ${dataDir} används redan av en uppf-process (pid ${pid}) på datorn ${host}. ` +
+            `Stoppa den först; är den säkert stoppad, ta bort ${lockFile}. ` +
+            `/ The data directory ${dataDir} is already in use by an uppf process (pid ${pid}) on host ${host}. ` +
+            `Stop it first; if it is certainly stopped, delete ${lockFile}.`
+        : `Datakatalogen ${dataDir} används redan av en annan uppf-process (pid ${pid}). ` +
+            `Stoppa den först eller välj en annan katalog med --data-dir. ` +
+            `/ The data directory ${dataDir} is already in use by another uppf process (pid ${pid}). ` +
+            `Stop it first or choose another directory with --data-dir.`,
     );
     this.name = "DataDirLockedError";
   }
@@ -67,6 +74,10 @@ export async function acquireDataDirLock(dir: string): Promise<DataDirLock> {
     const existing = readPidFile(file);
     if (existing && existing.host === os.hostname() && isAlive(existing.pid)) {
       throw new DataDirLockedError(dir, existing.pid);
+    }
+    if (existing && existing.host !== os.hostname()) {
+      // Another machine (shared disk): its process cannot be checked from here.
+      throw new DataDirLockedError(dir, existing.pid, existing.host, file);
     }
     // Absent, unreadable (half-written by a killed process) or stale: take it over.
     if (existing || safeExists(file)) unlinkSync(file);

@@ -62,6 +62,19 @@ describe("PGlite-katalogens lås", () => {
     expect(JSON.parse(readFileSync(path.join(dir, "uppf-server.pid"), "utf8")).pid).toBe(process.pid);
     await db.close();
   });
+
+  it("refuses a lock held from another machine (its process cannot be checked) and says how to clear it", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "uppf-lock-"));
+    dirs.push(dir);
+    const pidFile = path.join(dir, "uppf-server.pid");
+    writeFileSync(pidFile, JSON.stringify({ pid: 4242, host: "annan-dator", startedAt: "x" }));
+    await expect(openStore({ dataDir: dir })).rejects.toThrow(
+      new RegExp(
+        `pid 4242\\) på datorn annan-dator.*ta bort ${pidFile.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`,
+        "s",
+      ),
+    );
+  });
 });
 
 for (const target of databaseTargets()) {
