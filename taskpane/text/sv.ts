@@ -193,6 +193,7 @@ export const sv = {
     pending: (n: number) => (n === 1 ? "1 ändring väntar på att skickas" : `${n} ändringar väntar på att skickas`),
     noPending: "Inga ändringar väntar.",
     conflicts: "Konflikter",
+    openConflicts: (n: number) => (n === 1 ? "1 konflikt att lösa" : `${n} konflikter att lösa`),
     noConflicts: "Inga konflikter.",
     base: "Ursprung",
     mine: "Min",

@@ -109,6 +109,11 @@ export function SyncView({
               {sv.sync.state[status.state]}
             </Badge>
             <span data-testid="sync-pending">{status.pending > 0 ? sv.sync.pending(status.pending) : sv.sync.noPending}</span>
+            {status.conflicts > 0 && (
+              <Badge appearance="tint" color="danger">
+                {sv.sync.openConflicts(status.conflicts)}
+              </Badge>
+            )}
           </div>
           {status.state === "offline" && <Notice intent="warning">{sv.sync.offline}</Notice>}
           {status.lastError && status.state === "error" && <ErrorState message={status.lastError} />}

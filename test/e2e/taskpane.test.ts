@@ -285,4 +285,50 @@ describeWith({ variable: "CHROMIUM_PATH", what: "Chromium" }, "task pane end to 
     expect(errors).toEqual([]);
     await page.context().close();
   }, 120_000);
+
+  it("Synk: a conflicting edit shows base, mine and theirs; keeping mine wins on the server", async () => {
+    const a = await openPane(500);
+    const b = await openPane(500);
+    for (const p of [a.page, b.page]) {
+      await openFile(p, exampleFile);
+      await signIn(p, "uppf-dev-utforare");
+      await openTab(p, "Synk");
+      await expect.poll(() => p.getByTestId("sync-state").textContent(), { timeout: 30_000 }).toBe("Synkad");
+    }
+    const edit = (p: Page, value: string) =>
+      p.evaluate((v) => {
+        const host = (window as unknown as { __uppfWorkbook: { editCell(s: string, c: string, v: unknown): void } }).__uppfWorkbook;
+        host.editCell("Uppgifter", "C8", v);
+      }, value);
+    await a.page.context().setOffline(true);
+    await edit(a.page, "Ändrat offline av A");
+    await edit(b.page, "Ändrat av B");
+    await expect.poll(() => b.page.getByTestId("sync-pending").textContent(), { timeout: 20_000 }).toBe("Inga ändringar väntar.");
+    await a.page.context().setOffline(false);
+    await expect.poll(() => a.page.getByTestId("conflict").count(), { timeout: 30_000 }).toBe(1);
+    const conflict = a.page.getByTestId("conflict");
+    const text = (await conflict.textContent()) ?? "";
+    expect(text).toContain("Uppgifter!C8");
+    expect(text).toMatch(/Min\s*Ändrat offline av A/);
+    expect(text).toMatch(/Deras\s*Ändrat av B/);
+    expect(await axeViolations(a.page)).toEqual([]);
+    await a.page.screenshot({ path: path.join(ARTIFACTS, "taskpane-500-synk-konflikt.png"), fullPage: true });
+    await a.page.setViewportSize({ width: 350, height: 900 });
+    await a.page.screenshot({ path: path.join(ARTIFACTS, "taskpane-350-synk-konflikt.png"), fullPage: true });
+    await conflict.getByRole("button", { name: "Behåll min" }).click();
+    await expect.poll(() => a.page.getByTestId("conflict").count(), { timeout: 30_000 }).toBe(0);
+    await expect
+      .poll(
+        async () => {
+          const res = await fetch(`${server.url}/api/workbooks/wb-demo-exempelvarden/cells`, { headers: { Authorization: "Bearer uppf-dev-utforare" } });
+          const body = (await res.json()) as { cells: { sheet: string; cell: string; value: unknown }[] };
+          return body.cells.find((c) => c.sheet === "Uppgifter" && c.cell === "C8")?.value;
+        },
+        { timeout: 30_000 },
+      )
+      .toBe("Ändrat offline av A");
+    expect([...a.errors, ...b.errors]).toEqual([]);
+    await a.page.context().close();
+    await b.page.context().close();
+  }, 180_000);
 });
