@@ -72,6 +72,7 @@ export const sv = {
     heading: "Granskning",
     validate: "Granska igen",
     validating: "Granskar …",
+    working: "Arbetar i arbetsboken …",
     filter: "Visa allvarlighetsgrad",
     all: "Alla",
     count: (n: number) => (n === 1 ? "1 iakttagelse" : `${n} iakttagelser`),
@@ -210,7 +211,7 @@ export const sv = {
     heading: "Inloggning",
     token: "Åtkomsttoken",
     tokenHelp:
-      "Token för den delade lagringen (Bearer). Den sparas i den här webbläsaren. I produktion loggar organisationen in med OpenID Connect.",
+      "Token för den delade lagringen (Bearer): en token från administratören eller en OpenID Connect-token (JWT) från organisationens inloggning. Den sparas i den här webbläsaren.",
     signIn: "Logga in",
     signOut: "Logga ut",
     signedInAs: (name: string, org: string, role: string) => `${name}, ${org} (${role})`,

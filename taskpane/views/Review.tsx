@@ -5,7 +5,7 @@ import type { WorkbookHost } from "../office/types";
 import type { Analysis } from "../state/analyse";
 import { findingCells } from "../state/findingCells";
 import { sv } from "../text/sv";
-import { ErrorState, Notice, SeverityBadge, showValue, useCommonStyles } from "../components/common";
+import { ErrorState, Loading, Notice, SeverityBadge, showValue, useCommonStyles } from "../components/common";
 import { formatNumber } from "../../src/domain/format";
 
 const useStyles = makeStyles({
@@ -113,6 +113,7 @@ export function Review({
           </ToggleButton>
         ))}
       </div>
+      {busy && <Loading label={sv.review.working} />}
       <div aria-live="polite" role="status" data-testid="review-status">
         {stale ? sv.review.stale : status}
       </div>
