@@ -51,6 +51,31 @@ describe("ExcelHost with office-addin-mock", () => {
     expect(syncs).toBe(1);
   });
 
+  it("selectCell and setSetting queue their commands before the one sync", async () => {
+    const log: string[] = [];
+    const range = new OfficeMockObject({ select: () => log.push("select") });
+    const ctx = new OfficeMockObject({
+      workbook: {
+        worksheets: {
+          getItem: (name: string) => {
+            log.push(`getItem ${name}`);
+            return { activate: () => log.push("activate"), getRange: (a: string) => (log.push(`getRange ${a}`), range) };
+          },
+        },
+        settings: { add: (k: string, v: string) => log.push(`add ${k}=${v}`) },
+      },
+    });
+    const origSync = ctx.sync.bind(ctx);
+    ctx.sync = async () => {
+      log.push("sync");
+      await origSync();
+    };
+    const host = new ExcelHost({ run: runWith(ctx) });
+    await host.selectCell("Ekonomi", "C5");
+    await host.setSetting("uppf.sync", "{}");
+    expect(log).toEqual(["getItem Ekonomi", "activate", "getRange C5", "select", "sync", "add uppf.sync={}", "sync"]);
+  });
+
   it("a read without sync would surface the mock's error text (the mock is strict)", () => {
     const range = new OfficeMockObject({ values: [[1]] });
     range.load("values");
