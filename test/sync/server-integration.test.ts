@@ -139,6 +139,8 @@ for (const target of databaseTargets()) {
 
     runConformance(`HTTP ${target.name}`, async () => ({
       workbookId: DEV_WORKBOOK_ID,
+      // a workbook the provider has no access to (here: one that does not exist)
+      foreignWorkbookId: "wb-ingen-atkomst",
       userA: transport(url, "utforare", PROVIDER),
       userB: transport(url, "controller-04", CONTROLLER),
       rawPushA: async (body) => {
