@@ -4,7 +4,16 @@
  * outside Excel the user opens an .xlsx file (MemoryHost).
  */
 import { lazy, Suspense, useEffect, useState, type ReactNode } from "react";
-import { Body1, FluentProvider, Tab, TabList, Title3, makeStyles, tokens, webLightTheme } from "@fluentui/react-components";
+import {
+  Body1,
+  FluentProvider,
+  Tab,
+  TabList,
+  Title3,
+  makeStyles,
+  tokens,
+  webLightTheme,
+} from "@fluentui/react-components";
 import type { WorkbookHost } from "./office/types";
 import { useWorkbook } from "./state/useWorkbook";
 import { useSession } from "./state/useSession";
@@ -17,9 +26,17 @@ import { Overview } from "./views/Overview";
 import { Review } from "./views/Review";
 import { SyncView, syncSummary, useBrowserOnline } from "./views/SyncView";
 
-const Metrics = lazy(() => import(/* webpackChunkName: "view-metrics" */ "./views/Metrics").then((m) => ({ default: m.Metrics })));
-const Contract = lazy(() => import(/* webpackChunkName: "view-contract" */ "./views/Contract").then((m) => ({ default: m.Contract })));
-const CostSplit = lazy(() => import(/* webpackChunkName: "view-costsplit" */ "./views/CostSplit").then((m) => ({ default: m.CostSplit })));
+const Metrics = lazy(() =>
+  import(/* webpackChunkName: "view-metrics" */ "./views/Metrics").then((m) => ({ default: m.Metrics })),
+);
+const Contract = lazy(() =>
+  import(/* webpackChunkName: "view-contract" */ "./views/Contract").then((m) => ({ default: m.Contract })),
+);
+const CostSplit = lazy(() =>
+  import(/* webpackChunkName: "view-costsplit" */ "./views/CostSplit").then((m) => ({
+    default: m.CostSplit,
+  })),
+);
 
 export interface AppProps {
   /** Office host name ("Excel"), or null when running in a plain browser outside Office. */
@@ -34,7 +51,15 @@ type View = "overview" | "review" | "metrics" | "contract" | "costsplit" | "sync
 const VIEWS: View[] = ["overview", "review", "metrics", "contract", "costsplit", "sync"];
 
 const useStyles = makeStyles({
-  root: { minHeight: "100vh", padding: "12px", boxSizing: "border-box", display: "flex", flexDirection: "column", gap: "12px", maxWidth: "640px" },
+  root: {
+    minHeight: "100vh",
+    padding: "12px",
+    boxSizing: "border-box",
+    display: "flex",
+    flexDirection: "column",
+    gap: "12px",
+    maxWidth: "640px",
+  },
   header: { display: "flex", flexDirection: "column", gap: "6px" },
   tabs: { flexWrap: "wrap", borderBottom: `1px solid ${tokens.colorNeutralStroke2}` },
   panel: { outline: "none" },
@@ -52,7 +77,8 @@ export function App({ host, workbookHost = null, apiBaseUrl = "" }: AppProps) {
   useEffect(() => {
     // Seam for the end-to-end tests outside Excel: they edit the in-memory workbook as a user
     // would type in Excel (there is no cell grid in the pane itself).
-    if (wbHost?.kind === "memory") (window as unknown as { __uppfWorkbook?: WorkbookHost }).__uppfWorkbook = wbHost;
+    if (wbHost?.kind === "memory")
+      (window as unknown as { __uppfWorkbook?: WorkbookHost }).__uppfWorkbook = wbHost;
   }, [wbHost]);
   const [view, setView] = useState<View>("overview");
   const wb = useWorkbook(wbHost);
@@ -64,12 +90,18 @@ export function App({ host, workbookHost = null, apiBaseUrl = "" }: AppProps) {
 
   const needsWorkbook = (render: () => ReactNode): ReactNode => {
     if (!wbHost) return <Notice>{host ? sv.workbook.reading : sv.workbook.none}</Notice>;
-    if (wb.status === "loading" || (wb.status === "none" && !wb.analysis)) return <Loading label={sv.workbook.reading} />;
-    if (wb.status === "error" && !wb.analysis) return <ErrorState message={sv.workbook.readFailed(wb.error ?? "")} onRetry={() => void wb.refresh()} />;
+    if (wb.status === "loading" || (wb.status === "none" && !wb.analysis))
+      return <Loading label={sv.workbook.reading} />;
+    if (wb.status === "error" && !wb.analysis)
+      return (
+        <ErrorState message={sv.workbook.readFailed(wb.error ?? "")} onRetry={() => void wb.refresh()} />
+      );
     if (!wb.analysis) return <Loading label={sv.workbook.reading} />;
     return (
       <>
-        {wb.status === "error" && <ErrorState message={sv.workbook.readFailed(wb.error ?? "")} onRetry={() => void wb.refresh()} />}
+        {wb.status === "error" && (
+          <ErrorState message={sv.workbook.readFailed(wb.error ?? "")} onRetry={() => void wb.refresh()} />
+        )}
         {render()}
       </>
     );
@@ -77,8 +109,18 @@ export function App({ host, workbookHost = null, apiBaseUrl = "" }: AppProps) {
 
   const a = wb.analysis;
   const panel: Record<View, () => ReactNode> = {
-    overview: () => needsWorkbook(() => <Overview analysis={a!} syncSummary={syncSummary(syncStatus)} onOpenReview={() => setView("review")} />),
-    review: () => needsWorkbook(() => <Review host={wbHost!} analysis={a!} stale={wb.stale} onRevalidate={() => void wb.refresh()} />),
+    overview: () =>
+      needsWorkbook(() => (
+        <Overview
+          analysis={a!}
+          syncSummary={syncSummary(syncStatus)}
+          onOpenReview={() => setView("review")}
+        />
+      )),
+    review: () =>
+      needsWorkbook(() => (
+        <Review host={wbHost!} analysis={a!} stale={wb.stale} onRevalidate={() => void wb.refresh()} />
+      )),
     metrics: () => needsWorkbook(() => <Metrics analysis={a!} />),
     contract: () => needsWorkbook(() => <Contract analysis={a!} me={session.me} />),
     costsplit: () => <CostSplit api={api} me={session.me} />,
@@ -86,7 +128,15 @@ export function App({ host, workbookHost = null, apiBaseUrl = "" }: AppProps) {
       <SyncView
         connection={connection}
         status={syncStatus}
-        reason={session.status !== "signedIn" ? "signedOut" : !wbHost ? "noFile" : connection.workbooks.length === 0 && !connection.error ? "noWorkbook" : "starting"}
+        reason={
+          session.status !== "signedIn"
+            ? "signedOut"
+            : !wbHost
+              ? "noFile"
+              : connection.workbooks.length === 0 && !connection.error
+                ? "noWorkbook"
+                : "starting"
+        }
       />
     ),
   };
@@ -100,18 +150,29 @@ export function App({ host, workbookHost = null, apiBaseUrl = "" }: AppProps) {
         </Body1>
         {!host && wbHost && <OpenFile onOpened={setWbHost} compact />}
         <details className={s.details} open={session.status === "failed" || undefined}>
-          <summary>{session.status === "signedIn" && session.me ? session.me.name : sv.signIn.heading}</summary>
+          <summary>
+            {session.status === "signedIn" && session.me ? session.me.name : sv.signIn.heading}
+          </summary>
           <SignIn session={session} onSignIn={(t) => void signIn(t)} onSignOut={signOut} />
         </details>
       </header>
       {offline && (
         <div role="status" data-testid="header-offline">
-          <Notice intent="warning">{syncStatus && syncStatus.pending > 0 ? `${sv.sync.offline} ${sv.sync.pending(syncStatus.pending)}.` : sv.sync.offline}</Notice>
+          <Notice intent="warning">
+            {syncStatus && syncStatus.pending > 0
+              ? `${sv.sync.offline} ${sv.sync.pending(syncStatus.pending)}.`
+              : sv.sync.offline}
+          </Notice>
         </div>
       )}
       {!host && !wbHost && <OpenFile onOpened={setWbHost} />}
       <nav aria-label={sv.tabs.label}>
-        <TabList className={s.tabs} size="small" selectedValue={view} onTabSelect={(_, d) => setView(d.value as View)}>
+        <TabList
+          className={s.tabs}
+          size="small"
+          selectedValue={view}
+          onTabSelect={(_, d) => setView(d.value as View)}
+        >
           {VIEWS.map((v) => (
             <Tab key={v} id={`tab-${v}`} value={v} aria-controls={`panel-${v}`}>
               {sv.tabs[v]}
@@ -119,7 +180,13 @@ export function App({ host, workbookHost = null, apiBaseUrl = "" }: AppProps) {
           ))}
         </TabList>
       </nav>
-      <main id={`panel-${view}`} role="tabpanel" aria-labelledby={`tab-${view}`} className={s.panel} tabIndex={0}>
+      <main
+        id={`panel-${view}`}
+        role="tabpanel"
+        aria-labelledby={`tab-${view}`}
+        className={s.panel}
+        tabIndex={0}
+      >
         <Suspense fallback={<Loading label={sv.loading} />}>{panel[view]()}</Suspense>
       </main>
       <p className={c.muted} style={{ margin: 0, fontSize: 12 }} hidden={!wb.stale}>

@@ -84,7 +84,12 @@ export class ApiClient {
     this.timeoutMs = options.timeoutMs ?? 15_000;
   }
 
-  private async request<T>(method: string, path: string, body?: unknown, token = this.getToken()): Promise<T> {
+  private async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    token = this.getToken(),
+  ): Promise<T> {
     const headers: Record<string, string> = { Accept: "application/json" };
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -130,7 +135,10 @@ export class ApiClient {
   costKeys(): Promise<Agreement[]> {
     return this.request("GET", "/api/cost-keys");
   }
-  createDraft(keyId: string, draft: { basis: string; note?: string; weights: { orgId: string; weight: number }[] }): Promise<CostKeyVersion> {
+  createDraft(
+    keyId: string,
+    draft: { basis: string; note?: string; weights: { orgId: string; weight: number }[] },
+  ): Promise<CostKeyVersion> {
     return this.request("POST", `/api/cost-keys/${encodeURIComponent(keyId)}/versions`, draft);
   }
   propose(versionId: string): Promise<CostKeyVersion> {

@@ -6,10 +6,23 @@ import { sv } from "../text/sv";
 import { ErrorState, Loading, useCommonStyles } from "./common";
 
 const useStyles = makeStyles({
-  hidden: { position: "absolute", width: "1px", height: "1px", overflow: "hidden", clip: "rect(0 0 0 0)", whiteSpace: "nowrap" },
+  hidden: {
+    position: "absolute",
+    width: "1px",
+    height: "1px",
+    overflow: "hidden",
+    clip: "rect(0 0 0 0)",
+    whiteSpace: "nowrap",
+  },
 });
 
-export function OpenFile({ onOpened, compact }: { onOpened: (host: WorkbookHost) => void; compact?: boolean }) {
+export function OpenFile({
+  onOpened,
+  compact,
+}: {
+  onOpened: (host: WorkbookHost) => void;
+  compact?: boolean;
+}) {
   const c = useCommonStyles();
   const s = useStyles();
   const input = useRef<HTMLInputElement>(null);
@@ -18,7 +31,9 @@ export function OpenFile({ onOpened, compact }: { onOpened: (host: WorkbookHost)
   async function open(file: File) {
     setState({ busy: file.name });
     try {
-      const { openXlsxFile, XlsxOpenError, MAX_XLSX_BYTES } = await import(/* webpackChunkName: "xlsx" */ "../office/xlsxWorkbook");
+      const { openXlsxFile, XlsxOpenError, MAX_XLSX_BYTES } = await import(
+        /* webpackChunkName: "xlsx" */ "../office/xlsxWorkbook"
+      );
       try {
         onOpened(await openXlsxFile(file));
         setState({});
@@ -26,7 +41,8 @@ export function OpenFile({ onOpened, compact }: { onOpened: (host: WorkbookHost)
         let msg = e instanceof Error ? e.message : String(e);
         if (e instanceof XlsxOpenError) {
           if (e.reason === "notXlsx") msg = sv.open.notXlsx(file.name);
-          else if (e.reason === "tooLarge") msg = sv.open.tooLarge(file.name, (file.size / 1024 / 1024).toFixed(1).replace(".", ","));
+          else if (e.reason === "tooLarge")
+            msg = sv.open.tooLarge(file.name, (file.size / 1024 / 1024).toFixed(1).replace(".", ","));
           else msg = sv.open.failed(file.name, e.detail || sv.errors.generic);
         }
         void MAX_XLSX_BYTES;
@@ -63,7 +79,11 @@ export function OpenFile({ onOpened, compact }: { onOpened: (host: WorkbookHost)
         }}
       />
       <div>
-        <Button appearance={compact ? "secondary" : "primary"} onClick={() => input.current?.click()} disabled={Boolean(state.busy)}>
+        <Button
+          appearance={compact ? "secondary" : "primary"}
+          onClick={() => input.current?.click()}
+          disabled={Boolean(state.busy)}
+        >
           {compact ? sv.open.another : sv.open.button}
         </Button>
       </div>

@@ -4,14 +4,24 @@ import type { Session } from "../state/useSession";
 import { sv } from "../text/sv";
 import { useCommonStyles } from "./common";
 
-export function SignIn({ session, onSignIn, onSignOut }: { session: Session; onSignIn: (token: string) => void; onSignOut: () => void }) {
+export function SignIn({
+  session,
+  onSignIn,
+  onSignOut,
+}: {
+  session: Session;
+  onSignIn: (token: string) => void;
+  onSignOut: () => void;
+}) {
   const c = useCommonStyles();
   const [token, setToken] = useState("");
   if (session.status === "signedIn" && session.me) {
     const me = session.me;
     return (
       <div className={c.row}>
-        <span data-testid="signed-in">{sv.signIn.signedInAs(me.name, me.orgName, sv.signIn.roles[me.role] ?? me.role)}</span>
+        <span data-testid="signed-in">
+          {sv.signIn.signedInAs(me.name, me.orgName, sv.signIn.roles[me.role] ?? me.role)}
+        </span>
         <Button size="small" onClick={onSignOut}>
           {sv.signIn.signOut}
         </Button>
@@ -29,10 +39,24 @@ export function SignIn({ session, onSignIn, onSignOut }: { session: Session; onS
       <Field
         label={sv.signIn.token}
         hint={sv.signIn.tokenHelp}
-        validationMessage={session.status === "failed" ? sv.signIn.failed : session.status === "offline" ? sv.signIn.noServer : undefined}
-        validationState={session.status === "failed" ? "error" : session.status === "offline" ? "warning" : "none"}
+        validationMessage={
+          session.status === "failed"
+            ? sv.signIn.failed
+            : session.status === "offline"
+              ? sv.signIn.noServer
+              : undefined
+        }
+        validationState={
+          session.status === "failed" ? "error" : session.status === "offline" ? "warning" : "none"
+        }
       >
-        <Input type="password" value={token} onChange={(_, d) => setToken(d.value)} autoComplete="off" data-testid="token-input" />
+        <Input
+          type="password"
+          value={token}
+          onChange={(_, d) => setToken(d.value)}
+          autoComplete="off"
+          data-testid="token-input"
+        />
       </Field>
       <div>
         <Button type="submit" disabled={session.status === "checking"}>

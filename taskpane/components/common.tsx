@@ -1,6 +1,15 @@
 /** Small shared pieces: state messages (empty/loading/error), severity badge, value display. */
 import type { ReactNode } from "react";
-import { Badge, Button, MessageBar, MessageBarBody, MessageBarTitle, Spinner, makeStyles, tokens } from "@fluentui/react-components";
+import {
+  Badge,
+  Button,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Spinner,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
 import { formatNumber } from "../../src/domain/format";
 import { sv } from "../text/sv";
 
@@ -23,7 +32,11 @@ export const useCommonStyles = makeStyles({
     width: "100%",
     borderCollapse: "collapse",
     fontSize: tokens.fontSizeBase200,
-    "& th, & td": { textAlign: "left", padding: "4px 6px", borderBottom: `1px solid ${tokens.colorNeutralStroke2}` },
+    "& th, & td": {
+      textAlign: "left",
+      padding: "4px 6px",
+      borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
+    },
     "& td.num, & th.num": { textAlign: "right", whiteSpace: "nowrap" },
   },
 });
@@ -32,7 +45,15 @@ export function Loading({ label }: { label: string }) {
   return <Spinner size="small" label={label} role="status" />;
 }
 
-export function ErrorState({ title, message, onRetry }: { title?: string; message: string; onRetry?: () => void }) {
+export function ErrorState({
+  title,
+  message,
+  onRetry,
+}: {
+  title?: string;
+  message: string;
+  onRetry?: () => void;
+}) {
   return (
     <MessageBar intent="error" role="alert">
       <MessageBarBody>
@@ -48,7 +69,13 @@ export function ErrorState({ title, message, onRetry }: { title?: string; messag
   );
 }
 
-export function Notice({ intent = "info", children }: { intent?: "info" | "warning" | "success" | "error"; children: ReactNode }) {
+export function Notice({
+  intent = "info",
+  children,
+}: {
+  intent?: "info" | "warning" | "success" | "error";
+  children: ReactNode;
+}) {
   return (
     <MessageBar intent={intent}>
       <MessageBarBody>{children}</MessageBarBody>

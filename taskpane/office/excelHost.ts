@@ -14,7 +14,12 @@
  * setting "uppf.markeringar" (per add-in, saved with the file). "Rensa markeringar" deletes exactly
  * those ids, so the user's own fills and conditional formats are never touched.
  */
-import { normaliseCellValue, toA1, type SnapshotValue, type WorkbookSnapshot } from "../../src/domain/snapshot";
+import {
+  normaliseCellValue,
+  toA1,
+  type SnapshotValue,
+  type WorkbookSnapshot,
+} from "../../src/domain/snapshot";
 import type { CellValue } from "../../src/sync/protocol";
 import {
   HIGHLIGHT_STYLE,
@@ -50,7 +55,9 @@ export const MAX_ADDRESS_CHARS = 8000;
 const BYTES_PER_CELL = 48;
 
 function errorCode(e: unknown): string | undefined {
-  return typeof e === "object" && e !== null && "code" in e ? String((e as { code: unknown }).code) : undefined;
+  return typeof e === "object" && e !== null && "code" in e
+    ? String((e as { code: unknown }).code)
+    : undefined;
 }
 
 export function isPayloadLimitError(e: unknown): boolean {
@@ -66,7 +73,12 @@ function toSnapshotValue(v: unknown): SnapshotValue {
 }
 
 /** Place a block of values (starting at rowIndex/columnIndex) into a row grid anchored at A1. */
-function placeBlock(rows: SnapshotValue[][], rowIndex: number, columnIndex: number, values: unknown[][]): void {
+function placeBlock(
+  rows: SnapshotValue[][],
+  rowIndex: number,
+  columnIndex: number,
+  values: unknown[][],
+): void {
   for (let r = 0; r < values.length; r++) {
     const target = rowIndex + r;
     while (rows.length <= target) rows.push([]);
@@ -146,7 +158,9 @@ export class ExcelHost implements WorkbookHost {
       record.load("value");
       await context.sync(); // 1
 
-      this.sheets = new Map(worksheets.items.map((ws) => [ws.id, { name: ws.name, visibility: String(ws.visibility) }]));
+      this.sheets = new Map(
+        worksheets.items.map((ws) => [ws.id, { name: ws.name, visibility: String(ws.visibility) }]),
+      );
       if (this.tracked === undefined) this.tracked = record.isNullObject ? [] : parseTracked(record.value);
       const definedNames: Record<string, string> = {};
       for (const n of names.items) definedNames[n.name] = String(n.formula ?? "");
@@ -203,7 +217,13 @@ export class ExcelHost implements WorkbookHost {
       const cellBudget = Math.max(1, Math.floor(this.payloadBudget / BYTES_PER_CELL));
       const rowsPerBlock = Math.max(1, Math.floor(cellBudget / Math.max(1, d.columnCount)));
       for (let r = 0; r < d.rowCount; r += rowsPerBlock) {
-        blocks.push({ sheet: i, row: d.rowIndex + r, col: d.columnIndex, rows: Math.min(rowsPerBlock, d.rowCount - r), cols: d.columnCount });
+        blocks.push({
+          sheet: i,
+          row: d.rowIndex + r,
+          col: d.columnIndex,
+          rows: Math.min(rowsPerBlock, d.rowCount - r),
+          cols: d.columnCount,
+        });
       }
     });
     // Cells per sync; halved whenever Excel still refuses a batch (denser text than assumed).
@@ -218,7 +238,10 @@ export class ExcelHost implements WorkbookHost {
       // Fill one sync with as many blocks as fit the budget.
       const batch: Block[] = [];
       let cells = 0;
-      while (blocks.length > 0 && (batch.length === 0 || cells + blocks[0].rows * blocks[0].cols <= budgetCells)) {
+      while (
+        blocks.length > 0 &&
+        (batch.length === 0 || cells + blocks[0].rows * blocks[0].cols <= budgetCells)
+      ) {
         const b = blocks.shift() as Block;
         batch.push(b);
         cells += b.rows * b.cols;
@@ -229,8 +252,12 @@ export class ExcelHost implements WorkbookHost {
         return r;
       });
       try {
+        // One sync per block of at most `payloadBudget` bytes: only for workbooks over Excel's payload limit.
+        // eslint-disable-next-line office-addins/no-context-sync-in-loop
         await context.sync();
-        ranges.forEach((r, k) => placeBlock(rowsBySheet[batch[k].sheet], batch[k].row, batch[k].col, r.values));
+        ranges.forEach((r, k) =>
+          placeBlock(rowsBySheet[batch[k].sheet], batch[k].row, batch[k].col, r.values),
+        );
       } catch (e) {
         if (!isPayloadLimitError(e)) throw e;
         if (batch.length === 1 && batch[0].rows === 1) throw e; // one row over the limit: nothing smaller to ask for
@@ -274,7 +301,9 @@ export class ExcelHost implements WorkbookHost {
         groups.set(key, g);
       }
       if (missing.size > 0) {
-        throw new Error(`Bladet ${[...missing].map((s) => `"${s}"`).join(", ")} finns inte längre i arbetsboken. Granska arbetsboken igen.`);
+        throw new Error(
+          `Bladet ${[...missing].map((s) => `"${s}"`).join(", ")} finns inte längre i arbetsboken. Granska arbetsboken igen.`,
+        );
       }
       const created: { sheetId: string; cf: Excel.ConditionalFormat }[] = [];
       for (const g of groups.values()) {
@@ -318,11 +347,17 @@ export class ExcelHost implements WorkbookHost {
   }
 
   /** Queue a null-object lookup for each tracked conditional format on a sheet that still exists. */
-  private lookupTracked(context: Excel.RequestContext, tracked: TrackedHighlight[]): { cf: Excel.ConditionalFormat }[] {
+  private lookupTracked(
+    context: Excel.RequestContext,
+    tracked: TrackedHighlight[],
+  ): { cf: Excel.ConditionalFormat }[] {
     const out: { cf: Excel.ConditionalFormat }[] = [];
     for (const t of tracked) {
       if (!this.sheets.has(t.sheetId)) continue;
-      const cf = context.workbook.worksheets.getItem(t.sheetId).getRange().conditionalFormats.getItemOrNullObject(t.cfId);
+      const cf = context.workbook.worksheets
+        .getItem(t.sheetId)
+        .getRange()
+        .conditionalFormats.getItemOrNullObject(t.cfId);
       cf.load("id");
       out.push({ cf });
     }
@@ -419,10 +454,16 @@ export class ExcelHost implements WorkbookHost {
 
   async onChange(listener: ChangeListener): Promise<() => void> {
     return this.run(async (context) => {
-      const handler = context.workbook.worksheets.onChanged.add(async (args: Excel.WorksheetChangedEventArgs) => {
-        const name = this.sheets.get(args.worksheetId)?.name ?? args.worksheetId;
-        listener({ sheet: name, address: args.address, source: String(args.source) === "Remote" ? "remote" : "local" });
-      });
+      const handler = context.workbook.worksheets.onChanged.add(
+        async (args: Excel.WorksheetChangedEventArgs) => {
+          const name = this.sheets.get(args.worksheetId)?.name ?? args.worksheetId;
+          listener({
+            sheet: name,
+            address: args.address,
+            source: String(args.source) === "Remote" ? "remote" : "local",
+          });
+        },
+      );
       await context.sync();
       return () => {
         const ctx = handler.context;

@@ -19,7 +19,11 @@ export class XlsxOpenError extends Error {
   }
 }
 
-export async function openXlsxFile(file: { name: string; size: number; arrayBuffer(): Promise<ArrayBuffer> }): Promise<MemoryHost> {
+export async function openXlsxFile(file: {
+  name: string;
+  size: number;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}): Promise<MemoryHost> {
   if (!/\.xlsx$/i.test(file.name)) throw new XlsxOpenError("notXlsx");
   if (file.size > MAX_XLSX_BYTES) throw new XlsxOpenError("tooLarge");
   const { readWorkbook } = await import(/* webpackChunkName: "exceljs" */ "../../src/xlsx/read");

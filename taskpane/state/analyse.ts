@@ -43,8 +43,20 @@ export function analyse(snapshot: WorkbookSnapshot): Analysis {
   const submission = readSubmission(snapshot, template, integrity.addresses);
   const stamped = !findings.some((f) => f.code === "TEMPLATE_STAMP_MISSING");
   const stampText = templateStamp({ id: submission.templateId, version: submission.templateVersion });
-  const areaLabel = submission.area ? (codeLabel(template, "verksamhetsomrade", submission.area) ?? submission.area) : null;
-  return { snapshot, template, stamped, findings, counts: summarise(findings), verdict: verdict(findings), submission, stampText, areaLabel };
+  const areaLabel = submission.area
+    ? (codeLabel(template, "verksamhetsomrade", submission.area) ?? submission.area)
+    : null;
+  return {
+    snapshot,
+    template,
+    stamped,
+    findings,
+    counts: summarise(findings),
+    verdict: verdict(findings),
+    submission,
+    stampText,
+    areaLabel,
+  };
 }
 
 export { findingCells } from "./findingCells";

@@ -16,10 +16,16 @@ export interface SplitColumn {
 }
 
 /** Whole-krona amounts per org that sum exactly to `total` (the domain's largest remainder). */
-export function splitAmounts(total: number, weights: { orgId: string; weight: number }[]): Record<string, number> {
+export function splitAmounts(
+  total: number,
+  weights: { orgId: string; weight: number }[],
+): Record<string, number> {
   const out: Record<string, number> = {};
   if (weights.length === 0 || !weights.some((w) => w.weight > 0)) return out;
-  const parts = largestRemainder(Math.round(total), weights.map((w) => w.weight));
+  const parts = largestRemainder(
+    Math.round(total),
+    weights.map((w) => w.weight),
+  );
   weights.forEach((w, i) => (out[w.orgId] = parts[i]));
   return out;
 }
@@ -31,7 +37,13 @@ export function splitColumns(versions: CostKeyVersion[], total: number): SplitCo
     const shareList = ok ? normaliseShares(v.weights.map((w) => w.weight)) : v.weights.map(() => 0);
     const shares: Record<string, number> = {};
     v.weights.forEach((w, i) => (shares[w.orgId] = shareList[i]));
-    return { version: v, current: v === current, shares, amounts: splitAmounts(total, v.weights), diff: {} as Record<string, number> };
+    return {
+      version: v,
+      current: v === current,
+      shares,
+      amounts: splitAmounts(total, v.weights),
+      diff: {} as Record<string, number>,
+    };
   });
   const base = cols.find((c) => c.current);
   for (const c of cols) {

@@ -33,7 +33,12 @@ export function expandAddress(address: string, max = 2000): string[] {
   return out;
 }
 
-export function useSyncConnection(host: WorkbookHost | null, me: Me | undefined, token: string | undefined, api: ApiClient): SyncConnection {
+export function useSyncConnection(
+  host: WorkbookHost | null,
+  me: Me | undefined,
+  token: string | undefined,
+  api: ApiClient,
+): SyncConnection {
   const [workbooks, setWorkbooks] = useState<WorkbookInfo[]>([]);
   const [workbookId, setWorkbookId] = useState<string | undefined>();
   const [client, setClient] = useState<SyncClient | undefined>();
@@ -73,7 +78,10 @@ export function useSyncConnection(host: WorkbookHost | null, me: Me | undefined,
     window.addEventListener("online", online);
     window.addEventListener("focus", online);
     // The sync machinery (Dexie, protocol schemas) is its own chunk: loaded once someone signs in.
-    void Promise.all([import(/* webpackChunkName: "sync" */ "../sync"), import(/* webpackChunkName: "sync" */ "../store")])
+    void Promise.all([
+      import(/* webpackChunkName: "sync" */ "../sync"),
+      import(/* webpackChunkName: "sync" */ "../store"),
+    ])
       .then(async ([syncMod, storeMod]) => {
         if (stopped) return;
         // Passed explicitly: DexieSyncStore forwards `undefined` for both when they are not given,
@@ -83,26 +91,30 @@ export function useSyncConnection(host: WorkbookHost | null, me: Me | undefined,
           IDBKeyRange: globalThis.IDBKeyRange,
         });
         close = () => store.close();
-        const transport = new syncMod.HttpSyncTransport({ baseUrl: location.origin, userId: me.userId, getToken: async () => token });
+        const transport = new syncMod.HttpSyncTransport({
+          baseUrl: location.origin,
+          userId: me.userId,
+          getToken: async () => token,
+        });
         c = new syncMod.SyncClient({ userId: me.userId, workbookId, store, transport, workbook: host });
         await c.start();
       })
       .then(
-      () => {
-        if (stopped || !c) return;
-        const client = c;
-        setClient(client);
-        void host
-          .onChange(async (change) => {
-            const refs = expandAddress(change.address).map((cell) => ({ sheet: change.sheet, cell }));
-            const values = await host.readCells(refs);
-            const edits: CellEntry[] = refs.map((r, i) => ({ ...r, value: values[i] }));
-            await client.noteLocalEdits(edits);
-          })
-          .then((u) => (stopped ? u() : (off = u)));
-      },
-      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
-    );
+        () => {
+          if (stopped || !c) return;
+          const client = c;
+          setClient(client);
+          void host
+            .onChange(async (change) => {
+              const refs = expandAddress(change.address).map((cell) => ({ sheet: change.sheet, cell }));
+              const values = await host.readCells(refs);
+              const edits: CellEntry[] = refs.map((r, i) => ({ ...r, value: values[i] }));
+              await client.noteLocalEdits(edits);
+            })
+            .then((u) => (stopped ? u() : (off = u)));
+        },
+        (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+      );
     return () => {
       stopped = true;
       off?.();

@@ -18,7 +18,11 @@ export interface WorkbookState {
 }
 
 export function useWorkbook(host: WorkbookHost | null, debounceMs = 700) {
-  const [state, setState] = useState<WorkbookState>({ status: host ? "loading" : "none", stale: false, revision: 0 });
+  const [state, setState] = useState<WorkbookState>({
+    status: host ? "loading" : "none",
+    stale: false,
+    revision: 0,
+  });
   const seq = useRef(0);
 
   const refresh = useCallback(async () => {
@@ -27,13 +31,21 @@ export function useWorkbook(host: WorkbookHost | null, debounceMs = 700) {
     setState((s) => ({ ...s, status: s.analysis ? s.status : "loading", stale: Boolean(s.analysis) }));
     try {
       // The domain engine (template, rules, zod schemas) is its own chunk, loaded with the first workbook.
-      const [snapshot, { analyse }] = await Promise.all([host.readSnapshot(), import(/* webpackChunkName: "domain" */ "./analyse")]);
+      const [snapshot, { analyse }] = await Promise.all([
+        host.readSnapshot(),
+        import(/* webpackChunkName: "domain" */ "./analyse"),
+      ]);
       const analysis = analyse(snapshot);
       if (mine !== seq.current) return;
       setState((s) => ({ status: "ready", analysis, stale: false, revision: s.revision + 1 }));
     } catch (e) {
       if (mine !== seq.current) return;
-      setState((s) => ({ ...s, status: "error", error: e instanceof Error ? e.message : String(e), stale: false }));
+      setState((s) => ({
+        ...s,
+        status: "error",
+        error: e instanceof Error ? e.message : String(e),
+        stale: false,
+      }));
     }
   }, [host]);
 

@@ -26,16 +26,19 @@ export const sv = {
     reading: (name: string) => `Läser ${name} …`,
     opened: (name: string) => `Öppnad: ${name}`,
     another: "Öppna en annan fil",
-    notXlsx: (name: string) => `${name} är ingen Excel-arbetsbok (.xlsx). Spara filen som Excel-arbetsbok och försök igen.`,
+    notXlsx: (name: string) =>
+      `${name} är ingen Excel-arbetsbok (.xlsx). Spara filen som Excel-arbetsbok och försök igen.`,
     failed: (name: string, reason: string) => `Det gick inte att läsa ${name}: ${reason}`,
-    tooLarge: (name: string, mb: string) => `${name} är ${mb} MB; största filen som kan öppnas i webbläsaren är 50 MB.`,
+    tooLarge: (name: string, mb: string) =>
+      `${name} är ${mb} MB; största filen som kan öppnas i webbläsaren är 50 MB.`,
   },
   workbook: {
     none: "Ingen arbetsbok är öppen ännu.",
     reading: "Läser arbetsboken …",
     readFailed: (reason: string) => `Arbetsboken kunde inte läsas: ${reason}`,
     retry: "Försök igen",
-    notTemplate: "Arbetsboken är inte skapad från uppföljningsmallen (stämpeln saknas). Granskningen visar vad som fattas.",
+    notTemplate:
+      "Arbetsboken är inte skapad från uppföljningsmallen (stämpeln saknas). Granskningen visar vad som fattas.",
   },
   overview: {
     heading: "Översikt",
@@ -50,7 +53,8 @@ export const sv = {
     syncStatus: "Synk",
     next: "Nästa steg",
     nextFix: (n: number) => `Rätta ${n === 1 ? "1 fel" : `${n} fel`} i Granskning innan rapporten lämnas in.`,
-    nextWarnings: (n: number) => `Gå igenom ${n === 1 ? "1 varning" : `${n} varningar`} i Granskning och förklara avvikelserna.`,
+    nextWarnings: (n: number) =>
+      `Gå igenom ${n === 1 ? "1 varning" : `${n} varningar`} i Granskning och förklara avvikelserna.`,
     nextOk: "Rapporten är komplett. Jämför nyckeltalen och avtalets krav.",
     wholeYear: "helår",
     month: (m: number, y: number | null) => `månad ${m}${y ? ` ${y}` : ""}`,
@@ -85,7 +89,8 @@ export const sv = {
     delta: "Skillnad",
     cell: "Cell",
     goTo: (sheet: string, cell: string) => `Gå till ${sheet}!${cell}`,
-    selectedOutside: (sheet: string, cell: string) => `Markerad cell: ${sheet}!${cell} (i Excel väljs cellen i arbetsboken).`,
+    selectedOutside: (sheet: string, cell: string) =>
+      `Markerad cell: ${sheet}!${cell} (i Excel väljs cellen i arbetsboken).`,
     highlight: "Markera i arbetsboken",
     clear: "Rensa markeringar",
     highlighted: (n: number) => `${n === 1 ? "1 cell" : `${n} celler`} markerade i arbetsboken.`,
@@ -144,7 +149,8 @@ export const sv = {
     severityLabel: "Allvarlighet",
     showAll: "Visa även uppfyllda punkter",
     saved: "Sparat.",
-    signInRole: "Logga in som utförare för att skriva en förklaring, eller som controller för att bedöma den.",
+    signInRole:
+      "Logga in som utförare för att skriva en förklaring, eller som controller för att bedöma den.",
     decidedBy: (who: string, when: string) => `Bedömd av ${who} ${when}`,
     requirement: "Krav",
     value: "Utfall",
@@ -168,10 +174,14 @@ export const sv = {
     approvedBy: "Godkänd av",
     waiting: (orgs: string) => `Väntar på godkännande från ${orgs}.`,
     active: "Aktiv",
-    status: { draft: "Utkast", proposed: "Föreslagen", active: "Gällande", superseded: "Ersatt" } as Record<string, string>,
+    status: { draft: "Utkast", proposed: "Föreslagen", active: "Gällande", superseded: "Ersatt" } as Record<
+      string,
+      string
+    >,
     signInNeeded: "Logga in som ekonomihandläggare för att se nycklarna från den delade lagringen.",
     forbidden: "Nycklarna visas för ekonomihandläggare i en region som är part i avtalet.",
-    offlineFallback: "Ingen kontakt med servern: jämförelsen visar 52/48 och befolkningsnyckeln (SCB 2023) som de står i underlaget.",
+    offlineFallback:
+      "Ingen kontakt med servern: jämförelsen visar 52/48 och befolkningsnyckeln (SCB 2023) som de står i underlaget.",
     population: "Befolkning 31 december 2023 (SCB)",
     currentBasis: "Nuvarande: hälften var plus regionspecifika kostnader",
     newBasis: "Underlag för ny version",
@@ -184,14 +194,17 @@ export const sv = {
     heading: "Synk",
     disconnected: "Ingen anslutning till den delade lagringen",
     why: {
-      signedOut: "Logga in (Inloggning ovan) för att dela arbetsboken. Dina ändringar finns kvar i arbetsboken under tiden.",
-      noWorkbook: "Det finns ingen arbetsbok för dig i den delade lagringen ännu. Be beställaren att registrera den.",
+      signedOut:
+        "Logga in (Inloggning ovan) för att dela arbetsboken. Dina ändringar finns kvar i arbetsboken under tiden.",
+      noWorkbook:
+        "Det finns ingen arbetsbok för dig i den delade lagringen ännu. Be beställaren att registrera den.",
       noFile: "Öppna arbetsboken för att synka den.",
       starting: "Ansluter …",
     } as Record<string, string>,
     online: "Ansluten",
     offline: "Offline: ändringar sparas lokalt och skickas när anslutningen är tillbaka.",
-    pending: (n: number) => (n === 1 ? "1 ändring väntar på att skickas" : `${n} ändringar väntar på att skickas`),
+    pending: (n: number) =>
+      n === 1 ? "1 ändring väntar på att skickas" : `${n} ändringar väntar på att skickas`,
     noPending: "Inga ändringar väntar.",
     conflicts: "Konflikter",
     openConflicts: (n: number) => (n === 1 ? "1 konflikt att lösa" : `${n} konflikter att lösa`),
@@ -204,7 +217,10 @@ export const sv = {
     lastSync: (t: string) => `Senast synkad ${t}`,
     never: "Har inte synkats ännu.",
     syncNow: "Synka nu",
-    state: { synced: "Synkad", pending: "Väntar", offline: "Offline", error: "Fel" } as Record<string, string>,
+    state: { synced: "Synkad", pending: "Väntar", offline: "Offline", error: "Fel" } as Record<
+      string,
+      string
+    >,
     browserOffline: "Webbläsaren har ingen nätverksanslutning.",
   },
   signIn: {
@@ -217,7 +233,12 @@ export const sv = {
     signedInAs: (name: string, org: string, role: string) => `${name}, ${org} (${role})`,
     failed: "Inloggningen misslyckades: token godtogs inte.",
     noServer: "Servern svarar inte; arbetet fortsätter lokalt.",
-    roles: { utforare: "utförare", controller: "controller", finance: "ekonomi", admin: "administratör" } as Record<string, string>,
+    roles: {
+      utforare: "utförare",
+      controller: "controller",
+      finance: "ekonomi",
+      admin: "administratör",
+    } as Record<string, string>,
   },
   errors: {
     generic: "Något gick fel.",

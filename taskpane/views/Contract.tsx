@@ -6,7 +6,16 @@
  * this browser (localStorage), and the view says so.
  */
 import { useMemo, useRef, useState } from "react";
-import { Badge, Button, Checkbox, Field, Select, Textarea, makeStyles, tokens } from "@fluentui/react-components";
+import {
+  Badge,
+  Button,
+  Checkbox,
+  Field,
+  Select,
+  Textarea,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
 import {
   computeMetrics,
   evaluateContract,
@@ -94,7 +103,17 @@ function readText(f: File): Promise<string> {
 
 const TODAY = () => new Date().toISOString().slice(0, 10);
 
-function DeviationCard({ d, unit, storageKey, me }: { d: Deviation; unit: string; storageKey: string; me?: Me }) {
+function DeviationCard({
+  d,
+  unit,
+  storageKey,
+  me,
+}: {
+  d: Deviation;
+  unit: string;
+  storageKey: string;
+  me?: Me;
+}) {
   const c = useCommonStyles();
   const s = useStyles();
   const [state, setState] = useState<Decision>(() => loadDecision(storageKey));
@@ -110,7 +129,12 @@ function DeviationCard({ d, unit, storageKey, me }: { d: Deviation; unit: string
   };
   const needsAttention = d.status !== "ok";
   return (
-    <li className={s.card} style={{ borderLeftColor: style.border }} data-testid="clause" data-status={d.status}>
+    <li
+      className={s.card}
+      style={{ borderLeftColor: style.border }}
+      data-testid="clause"
+      data-status={d.status}
+    >
       <div className={c.row}>
         <Badge appearance="filled" color={style.badge}>
           {sv.contract.status[d.status]}
@@ -168,16 +192,30 @@ function DeviationCard({ d, unit, storageKey, me }: { d: Deviation; unit: string
           )}
           <div className={c.row}>
             {canExplain && (
-              <Button size="small" onClick={() => update({ ...state, justification: draft.trim(), decision: undefined })} disabled={!draft.trim()}>
+              <Button
+                size="small"
+                onClick={() => update({ ...state, justification: draft.trim(), decision: undefined })}
+                disabled={!draft.trim()}
+              >
                 {sv.contract.saveJustification}
               </Button>
             )}
             {canDecide && state.justification && (
               <>
-                <Button size="small" onClick={() => update({ ...state, decision: "accepted", decidedBy: me?.name ?? "", decidedAt: TODAY() })}>
+                <Button
+                  size="small"
+                  onClick={() =>
+                    update({ ...state, decision: "accepted", decidedBy: me?.name ?? "", decidedAt: TODAY() })
+                  }
+                >
                   {sv.contract.accept}
                 </Button>
-                <Button size="small" onClick={() => update({ ...state, decision: "rejected", decidedBy: me?.name ?? "", decidedAt: TODAY() })}>
+                <Button
+                  size="small"
+                  onClick={() =>
+                    update({ ...state, decision: "rejected", decidedBy: me?.name ?? "", decidedAt: TODAY() })
+                  }
+                >
                   {sv.contract.reject}
                 </Button>
               </>
@@ -212,11 +250,16 @@ export function Contract({ analysis, me }: { analysis: Analysis; me?: Me }) {
 
   const results = useMemo(() => {
     if (!avtal) return [];
-    const metrics = computeMetrics(analysis.submission, analysis.template, avtal.resultRequirement ? { rule: avtal.resultRequirement } : {});
+    const metrics = computeMetrics(
+      analysis.submission,
+      analysis.template,
+      avtal.resultRequirement ? { rule: avtal.resultRequirement } : {},
+    );
     return evaluateContract(analysis.submission, metrics, avtal, TODAY());
   }, [analysis, avtal]);
   const shown = showAll ? results : results.filter((r) => r.status !== "ok");
-  const unitOf = (d: Deviation) => avtal?.clauses.find((k) => k.id === d.clauseId)?.unit ?? (d.kind === "deadline" ? "dagar" : "");
+  const unitOf = (d: Deviation) =>
+    avtal?.clauses.find((k) => k.id === d.clauseId)?.unit ?? (d.kind === "deadline" ? "dagar" : "");
   const period = periodText(analysis);
 
   async function loadFile(f: File) {
@@ -279,8 +322,14 @@ export function Contract({ analysis, me }: { analysis: Analysis; me?: Me }) {
             {sv.contract.evaluatedOn(TODAY())} {avtal.id} ({avtal.version}), {period}.
           </p>
           <Notice intent="info">{sv.contract.storedLocally}</Notice>
-          {me && me.role !== "utforare" && me.role !== "controller" && <Notice>{sv.contract.signInRole}</Notice>}
-          <Checkbox checked={showAll} onChange={(_, d) => setShowAll(Boolean(d.checked))} label={sv.contract.showAll} />
+          {me && me.role !== "utforare" && me.role !== "controller" && (
+            <Notice>{sv.contract.signInRole}</Notice>
+          )}
+          <Checkbox
+            checked={showAll}
+            onChange={(_, d) => setShowAll(Boolean(d.checked))}
+            label={sv.contract.showAll}
+          />
           <h3 className={c.h3}>{sv.contract.deviations}</h3>
           {shown.length === 0 ? (
             <Notice intent="success">{sv.contract.noDeviations}</Notice>

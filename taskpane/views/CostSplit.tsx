@@ -8,9 +8,29 @@ import { ErrorState, Loading, Notice, useCommonStyles } from "../components/comm
 
 const useStyles = makeStyles({
   scroll: { overflowX: "auto" },
-  versions: { listStyle: "none", padding: 0, margin: 0, display: "flex", flexDirection: "column", gap: "8px" },
-  card: { border: `1px solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium, padding: "8px", display: "flex", flexDirection: "column", gap: "6px" },
-  form: { display: "flex", flexDirection: "column", gap: "8px", borderTop: `1px solid ${tokens.colorNeutralStroke2}`, paddingTop: "8px" },
+  versions: {
+    listStyle: "none",
+    padding: 0,
+    margin: 0,
+    display: "flex",
+    flexDirection: "column",
+    gap: "8px",
+  },
+  card: {
+    border: `1px solid ${tokens.colorNeutralStroke2}`,
+    borderRadius: tokens.borderRadiusMedium,
+    padding: "8px",
+    display: "flex",
+    flexDirection: "column",
+    gap: "6px",
+  },
+  form: {
+    display: "flex",
+    flexDirection: "column",
+    gap: "8px",
+    borderTop: `1px solid ${tokens.colorNeutralStroke2}`,
+    paddingTop: "8px",
+  },
 });
 
 /** Two readable colours per region (contrast ≥ 3:1 against white for graphics). */
@@ -22,7 +42,15 @@ function signedKr(v: number): string {
 }
 
 /** Horizontal stacked bars, one per key; x positions in percent so text keeps its size at any width. */
-export function SplitChart({ columns, parties, total }: { columns: SplitColumn[]; parties: { orgId: string; name: string }[]; total: number }) {
+export function SplitChart({
+  columns,
+  parties,
+  total,
+}: {
+  columns: SplitColumn[];
+  parties: { orgId: string; name: string }[];
+  total: number;
+}) {
   const barH = 22;
   const rowH = 44;
   const height = columns.length * rowH + 22;
@@ -32,7 +60,10 @@ export function SplitChart({ columns, parties, total }: { columns: SplitColumn[]
         <title id="split-chart-title">{sv.costsplit.chartTitle(formatKr(total))}</title>
         <desc id="split-chart-desc">
           {columns
-            .map((c) => `${c.version.basis}: ${parties.map((p) => `${p.name} ${formatPercent(c.shares[p.orgId] ?? 0)}`).join(", ")}`)
+            .map(
+              (c) =>
+                `${c.version.basis}: ${parties.map((p) => `${p.name} ${formatPercent(c.shares[p.orgId] ?? 0)}`).join(", ")}`,
+            )
             .join(". ")}
         </desc>
         {columns.map((c, i) => {
@@ -47,7 +78,13 @@ export function SplitChart({ columns, parties, total }: { columns: SplitColumn[]
                 const w = (c.shares[p.orgId] ?? 0) * 100;
                 const el = (
                   <g key={p.orgId}>
-                    <rect x={`${x}%`} y={y} width={`${Math.max(0, w)}%`} height={barH} fill={REGION_COLORS[k % REGION_COLORS.length]} />
+                    <rect
+                      x={`${x}%`}
+                      y={y}
+                      width={`${Math.max(0, w)}%`}
+                      height={barH}
+                      fill={REGION_COLORS[k % REGION_COLORS.length]}
+                    />
                     {w > 15 && (
                       <text x={`${x + 1.5}%`} y={y + 15} fontSize="12" fill="#ffffff">
                         {formatPercent(c.shares[p.orgId] ?? 0)}
@@ -63,7 +100,13 @@ export function SplitChart({ columns, parties, total }: { columns: SplitColumn[]
         })}
         {parties.map((p, k) => (
           <g key={p.orgId}>
-            <rect x={`${k * 50}%`} y={height - 12} width={10} height={10} fill={REGION_COLORS[k % REGION_COLORS.length]} />
+            <rect
+              x={`${k * 50}%`}
+              y={height - 12}
+              width={10}
+              height={10}
+              fill={REGION_COLORS[k % REGION_COLORS.length]}
+            />
             <text x={`${k * 50 + 4}%`} y={height - 3} fontSize="12" fill="#242424">
               {p.name}
             </text>
@@ -115,10 +158,17 @@ export function CostSplit({ api, me }: { api: ApiClient; me?: Me }) {
   const agreement = agreements?.[0];
   const key = agreement?.keys[0];
   const fallback = loadState === "fallback";
-  const versions = fallback ? REFERENCE_VERSIONS : (key?.versions.filter((v) => v.status !== "superseded") ?? []);
+  const versions = fallback
+    ? REFERENCE_VERSIONS
+    : (key?.versions.filter((v) => v.status !== "superseded") ?? []);
   const parties = fallback ? REFERENCE_PARTIES : (agreement?.parties ?? []);
   const columns = useMemo(
-    () => (totalValid ? splitColumns(versions, total as number).sort((a, b) => Number(b.current) - Number(a.current) || a.version.versionNo - b.version.versionNo) : []),
+    () =>
+      totalValid
+        ? splitColumns(versions, total as number).sort(
+            (a, b) => Number(b.current) - Number(a.current) || a.version.versionNo - b.version.versionNo,
+          )
+        : [],
     [versions, total, totalValid],
   );
   const orgName = (id: string) => parties.find((p) => p.orgId === id)?.name ?? id;
@@ -144,21 +194,37 @@ export function CostSplit({ api, me }: { api: ApiClient; me?: Me }) {
       {fallback && loadError && <Notice intent="warning">{loadError}</Notice>}
       {loadState === "loading" && <Loading label={sv.loading} />}
       {loadState === "error" && <ErrorState message={loadError} onRetry={() => void load()} />}
-      <Field label={sv.costsplit.total} hint={sv.costsplit.totalHelp} validationMessage={totalValid ? undefined : sv.costsplit.totalInvalid}>
-        <Input value={totalText} onChange={(_, d) => setTotalText(d.value)} inputMode="decimal" data-testid="cost-total" />
+      <Field
+        label={sv.costsplit.total}
+        hint={sv.costsplit.totalHelp}
+        validationMessage={totalValid ? undefined : sv.costsplit.totalInvalid}
+      >
+        <Input
+          value={totalText}
+          onChange={(_, d) => setTotalText(d.value)}
+          inputMode="decimal"
+          data-testid="cost-total"
+        />
       </Field>
-      {agreement && <p className={c.muted} style={{ margin: 0 }}>{agreement.description}</p>}
+      {agreement && (
+        <p className={c.muted} style={{ margin: 0 }}>
+          {agreement.description}
+        </p>
+      )}
       {columns.length > 0 && (
         <>
           <div className={s.scroll}>
             <table className={c.table} data-testid="split-table">
-              <caption style={{ textAlign: "left", fontWeight: 600, paddingBottom: 4 }}>{sv.costsplit.chartTitle(formatKr(total as number))}</caption>
+              <caption style={{ textAlign: "left", fontWeight: 600, paddingBottom: 4 }}>
+                {sv.costsplit.chartTitle(formatKr(total as number))}
+              </caption>
               <thead>
                 <tr>
                   <th scope="col">{sv.costsplit.region}</th>
                   {columns.map((col) => (
                     <th scope="col" key={col.version.id} className="num">
-                      {`v${col.version.versionNo}`} {col.current ? `(${sv.costsplit.current.toLowerCase()})` : ""}
+                      {`v${col.version.versionNo}`}{" "}
+                      {col.current ? `(${sv.costsplit.current.toLowerCase()})` : ""}
                     </th>
                   ))}
                 </tr>
@@ -171,7 +237,9 @@ export function CostSplit({ api, me }: { api: ApiClient; me?: Me }) {
                       <td key={col.version.id} className="num">
                         <div>{formatPercent(col.shares[p.orgId] ?? 0)}</div>
                         <div>{formatKr(col.amounts[p.orgId] ?? 0)}</div>
-                        {!col.current && <div aria-label={sv.costsplit.diff}>{signedKr(col.diff[p.orgId] ?? 0)}</div>}
+                        {!col.current && (
+                          <div aria-label={sv.costsplit.diff}>{signedKr(col.diff[p.orgId] ?? 0)}</div>
+                        )}
                       </td>
                     ))}
                   </tr>
@@ -194,7 +262,12 @@ export function CostSplit({ api, me }: { api: ApiClient; me?: Me }) {
             <li key={v.id} className={s.card} data-testid={`version-${v.versionNo}`}>
               <div className={c.row}>
                 <strong>{`v${v.versionNo}`}</strong>
-                <Badge appearance="tint" color={v.status === "active" ? "success" : v.status === "proposed" ? "warning" : "informative"}>
+                <Badge
+                  appearance="tint"
+                  color={
+                    v.status === "active" ? "success" : v.status === "proposed" ? "warning" : "informative"
+                  }
+                >
                   {sv.costsplit.status[v.status]}
                 </Badge>
               </div>
@@ -210,19 +283,35 @@ export function CostSplit({ api, me }: { api: ApiClient; me?: Me }) {
                       {v.approvals.map((a) => `${a.userName} (${orgName(a.orgId)})`).join(", ")}
                     </span>
                   )}
-                  {v.status === "proposed" && missing.length > 0 && <div className={c.muted}>{sv.costsplit.waiting(missing.join(", "))}</div>}
+                  {v.status === "proposed" && missing.length > 0 && (
+                    <div className={c.muted}>{sv.costsplit.waiting(missing.join(", "))}</div>
+                  )}
                 </div>
               )}
               {canAct && me && v.status === "draft" && (
                 <div>
-                  <Button size="small" onClick={() => act(async () => sv.costsplit.proposed((await api.propose(v.id)).versionNo))}>
+                  <Button
+                    size="small"
+                    onClick={() =>
+                      act(async () => sv.costsplit.proposed((await api.propose(v.id)).versionNo))
+                    }
+                  >
                     {sv.costsplit.propose}
                   </Button>
                 </div>
               )}
               {canAct && me && v.status === "proposed" && !approvedOrgs.has(me.orgId) && (
                 <div>
-                  <Button size="small" appearance="primary" onClick={() => act(async () => `${sv.costsplit.approvedBy} ${me.name}: v${(await api.approve(v.id)).versionNo}`)}>
+                  <Button
+                    size="small"
+                    appearance="primary"
+                    onClick={() =>
+                      act(
+                        async () =>
+                          `${sv.costsplit.approvedBy} ${me.name}: v${(await api.approve(v.id)).versionNo}`,
+                      )
+                    }
+                  >
                     {sv.costsplit.approve(orgName(me.orgId))}
                   </Button>
                 </div>
@@ -237,8 +326,12 @@ export function CostSplit({ api, me }: { api: ApiClient; me?: Me }) {
           onSubmit={(e) => {
             e.preventDefault();
             void act(async () => {
-              const ws = parties.map((p) => ({ orgId: p.orgId, weight: parseSwedishNumber(weights[p.orgId] ?? "") ?? NaN }));
-              if (!basis.trim() || ws.some((w) => !Number.isFinite(w.weight) || w.weight < 0)) throw new Error(sv.costsplit.totalInvalid);
+              const ws = parties.map((p) => ({
+                orgId: p.orgId,
+                weight: parseSwedishNumber(weights[p.orgId] ?? "") ?? NaN,
+              }));
+              if (!basis.trim() || ws.some((w) => !Number.isFinite(w.weight) || w.weight < 0))
+                throw new Error(sv.costsplit.totalInvalid);
               const draft = await api.createDraft(key.id, { basis: basis.trim(), weights: ws });
               const proposed = await api.propose(draft.id);
               setBasis("");
@@ -253,7 +346,12 @@ export function CostSplit({ api, me }: { api: ApiClient; me?: Me }) {
           </Field>
           {parties.map((p) => (
             <Field key={p.orgId} label={sv.costsplit.weightFor(p.name)} required>
-              <Input value={weights[p.orgId] ?? ""} inputMode="decimal" onChange={(_, d) => setWeights((w) => ({ ...w, [p.orgId]: d.value }))} data-testid={`weight-${p.orgId}`} />
+              <Input
+                value={weights[p.orgId] ?? ""}
+                inputMode="decimal"
+                onChange={(_, d) => setWeights((w) => ({ ...w, [p.orgId]: d.value }))}
+                data-testid={`weight-${p.orgId}`}
+              />
             </Field>
           ))}
           <div>

@@ -57,9 +57,22 @@ export function MarginChart({ year, margin }: { year: number; margin: number | n
           <g key={yy}>
             {req[i] !== null && (
               <>
-                <rect x={`${i * bw + bw * 0.2}%`} width={`${bw * 0.6}%`} y={y(req[i] as number)} height={Math.max(0, y(0) - y(req[i] as number))} fill="#B4D6FA" stroke="#0F6CBD" />
+                <rect
+                  x={`${i * bw + bw * 0.2}%`}
+                  width={`${bw * 0.6}%`}
+                  y={y(req[i] as number)}
+                  height={Math.max(0, y(0) - y(req[i] as number))}
+                  fill="#B4D6FA"
+                  stroke="#0F6CBD"
+                />
                 {i !== last && (
-                  <text x={`${i * bw + bw / 2}%`} y={y(req[i] as number) - 4} fontSize="11" textAnchor="middle" fill="#424242">
+                  <text
+                    x={`${i * bw + bw / 2}%`}
+                    y={y(req[i] as number) - 4}
+                    fontSize="11"
+                    textAnchor="middle"
+                    fill="#424242"
+                  >
                     {formatPercent(req[i] as number, 0)}
                   </text>
                 )}
@@ -72,17 +85,49 @@ export function MarginChart({ year, margin }: { year: number; margin: number | n
         ))}
         {margin !== null && (
           <g>
-            <line x1={`${last * bw + 2}%`} x2={`${(last + 1) * bw - 2}%`} y1={y(margin)} y2={y(margin)} stroke={margin >= (req[last] ?? 0) ? "#0E700E" : "#B10E1C"} strokeWidth={4} />
-            <text x={`${last * bw + bw / 2}%`} y={Math.max(12, y(margin) - 6)} fontSize="12" textAnchor="middle" fill="#242424">
+            <line
+              x1={`${last * bw + 2}%`}
+              x2={`${(last + 1) * bw - 2}%`}
+              y1={y(margin)}
+              y2={y(margin)}
+              stroke={margin >= (req[last] ?? 0) ? "#0E700E" : "#B10E1C"}
+              strokeWidth={4}
+            />
+            <text
+              x={`${last * bw + bw / 2}%`}
+              y={Math.max(12, y(margin) - 6)}
+              fontSize="12"
+              textAnchor="middle"
+              fill="#242424"
+            >
               {formatPercent(margin)}
             </text>
           </g>
         )}
       </svg>
       <figcaption style={{ fontSize: 12 }}>
-        <span aria-hidden="true" style={{ display: "inline-block", width: 10, height: 10, background: "#B4D6FA", border: "1px solid #0F6CBD", marginRight: 4 }} />
+        <span
+          aria-hidden="true"
+          style={{
+            display: "inline-block",
+            width: 10,
+            height: 10,
+            background: "#B4D6FA",
+            border: "1px solid #0F6CBD",
+            marginRight: 4,
+          }}
+        />
         {sv.metrics.requirement}
-        <span aria-hidden="true" style={{ display: "inline-block", width: 12, height: 4, background: "#242424", margin: "0 4px 2px 12px" }} />
+        <span
+          aria-hidden="true"
+          style={{
+            display: "inline-block",
+            width: 12,
+            height: 4,
+            background: "#242424",
+            margin: "0 4px 2px 12px",
+          }}
+        />
         {sv.metrics.actualMargin} {year}
       </figcaption>
     </figure>
@@ -98,7 +143,9 @@ export function Metrics({ analysis }: { analysis: Analysis }) {
     if (!p || !mv.value.ok) return false;
     return (p.min !== undefined && mv.value.value < p.min) || (p.max !== undefined && mv.value.value > p.max);
   };
-  const unitCost = m.ratios.filter((r) => analysis.template.metrics.find((t) => t.id === r.id)?.kind === "unitCost");
+  const unitCost = m.ratios.filter(
+    (r) => analysis.template.metrics.find((t) => t.id === r.id)?.kind === "unitCost",
+  );
   const other = m.ratios.filter((r) => !unitCost.includes(r));
   const met = m.meetsRequirement;
   return (
@@ -122,7 +169,9 @@ export function Metrics({ analysis }: { analysis: Analysis }) {
           </Badge>
         </div>
       )}
-      {m.year !== null && <MarginChart year={m.year} margin={m.operatingMargin.ok ? m.operatingMargin.value : null} />}
+      {m.year !== null && (
+        <MarginChart year={m.year} margin={m.operatingMargin.ok ? m.operatingMargin.value : null} />
+      )}
       <h3 className={c.h3}>
         {sv.metrics.productivity} {sv.metrics.perCategory}
       </h3>

@@ -3,7 +3,11 @@ import type { Analysis } from "../state/analyse";
 import { sv } from "../text/sv";
 import { useCommonStyles } from "../components/common";
 
-const VERDICT_COLOR = { GODKÄND: "success", "GODKÄND MED VARNINGAR": "warning", UNDERKÄND: "danger" } as const;
+const VERDICT_COLOR = {
+  GODKÄND: "success",
+  "GODKÄND MED VARNINGAR": "warning",
+  UNDERKÄND: "danger",
+} as const;
 
 export function periodText(a: Analysis): string {
   const s = a.submission;
@@ -13,7 +17,15 @@ export function periodText(a: Analysis): string {
   return s.year ? String(s.year) : sv.overview.unknown;
 }
 
-export function Overview({ analysis, syncSummary, onOpenReview }: { analysis: Analysis; syncSummary: string; onOpenReview: () => void }) {
+export function Overview({
+  analysis,
+  syncSummary,
+  onOpenReview,
+}: {
+  analysis: Analysis;
+  syncSummary: string;
+  onOpenReview: () => void;
+}) {
   const c = useCommonStyles();
   const s = analysis.submission;
   const v = s.values;
@@ -36,7 +48,8 @@ export function Overview({ analysis, syncSummary, onOpenReview }: { analysis: An
           {sv.verdict[analysis.verdict]}
         </Badge>
         <span className={c.muted}>
-          {sv.severity.error} {analysis.counts.error} · {sv.severity.warning} {analysis.counts.warning} · {sv.severity.info} {analysis.counts.info}
+          {sv.severity.error} {analysis.counts.error} · {sv.severity.warning} {analysis.counts.warning} ·{" "}
+          {sv.severity.info} {analysis.counts.info}
         </span>
       </div>
       {!analysis.stamped && <p>{sv.workbook.notTemplate}</p>}

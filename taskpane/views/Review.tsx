@@ -76,7 +76,9 @@ export function Review({
   const highlight = () =>
     act(async () => {
       const marks = analysis.findings.flatMap((f) =>
-        f.sheet ? findingCells(f).map((cell) => ({ sheet: f.sheet as string, cell, severity: f.severity })) : [],
+        f.sheet
+          ? findingCells(f).map((cell) => ({ sheet: f.sheet as string, cell, severity: f.severity }))
+          : [],
       );
       const n = await host.writeHighlights(marks);
       return sv.review.highlighted(n);
@@ -108,7 +110,13 @@ export function Review({
       </div>
       <div role="group" aria-label={sv.review.filter} className={c.row}>
         {SEVERITIES.map((sev) => (
-          <ToggleButton key={sev} size="small" checked={shown.has(sev)} onClick={() => toggle(sev)} data-testid={`filter-${sev}`}>
+          <ToggleButton
+            key={sev}
+            size="small"
+            checked={shown.has(sev)}
+            onClick={() => toggle(sev)}
+            data-testid={`filter-${sev}`}
+          >
             {`${sv.severity[sev]} (${analysis.counts[sev]})`}
           </ToggleButton>
         ))}
@@ -132,7 +140,12 @@ export function Review({
             {findings.map((f, i) => {
               const cells = findingCells(f);
               return (
-                <li key={`${f.code}-${f.cell}-${i}`} className={s.item} data-testid="finding" data-code={f.code}>
+                <li
+                  key={`${f.code}-${f.cell}-${i}`}
+                  className={s.item}
+                  data-testid="finding"
+                  data-code={f.code}
+                >
                   <div className={s.head}>
                     <SeverityBadge severity={f.severity} />
                     <p className={s.msg}>{f.message}</p>
@@ -157,10 +170,17 @@ export function Review({
                   </dl>
                   {f.sheet && cells.length > 0 && (
                     <div className={c.row}>
-                      <Button size="small" appearance="secondary" onClick={() => goTo(f.sheet as string, cells[0])} data-testid="goto">
+                      <Button
+                        size="small"
+                        appearance="secondary"
+                        onClick={() => goTo(f.sheet as string, cells[0])}
+                        data-testid="goto"
+                      >
                         {sv.review.goTo(f.sheet, cells[0])}
                       </Button>
-                      {cells.length > 1 && <span className={c.muted}>{sv.review.more(cells.length - 1)}</span>}
+                      {cells.length > 1 && (
+                        <span className={c.muted}>{sv.review.more(cells.length - 1)}</span>
+                      )}
                     </div>
                   )}
                 </li>

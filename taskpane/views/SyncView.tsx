@@ -7,7 +7,14 @@ import { ErrorState, Notice, showValue, useCommonStyles } from "../components/co
 
 const useStyles = makeStyles({
   list: { listStyle: "none", padding: 0, margin: 0, display: "flex", flexDirection: "column", gap: "8px" },
-  card: { border: `1px solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium, padding: "8px", display: "flex", flexDirection: "column", gap: "6px" },
+  card: {
+    border: `1px solid ${tokens.colorNeutralStroke2}`,
+    borderRadius: tokens.borderRadiusMedium,
+    padding: "8px",
+    display: "flex",
+    flexDirection: "column",
+    gap: "6px",
+  },
 });
 
 const STATE_COLOR = { synced: "success", pending: "warning", offline: "severe", error: "danger" } as const;
@@ -108,7 +115,9 @@ export function SyncView({
             <Badge appearance="filled" color={STATE_COLOR[status.state]} data-testid="sync-state">
               {sv.sync.state[status.state]}
             </Badge>
-            <span data-testid="sync-pending">{status.pending > 0 ? sv.sync.pending(status.pending) : sv.sync.noPending}</span>
+            <span data-testid="sync-pending">
+              {status.pending > 0 ? sv.sync.pending(status.pending) : sv.sync.noPending}
+            </span>
             {status.conflicts > 0 && (
               <Badge appearance="tint" color="danger">
                 {sv.sync.openConflicts(status.conflicts)}
@@ -119,10 +128,14 @@ export function SyncView({
           {status.lastError && status.state === "error" && <ErrorState message={status.lastError} />}
           {status.notice && <Notice intent="warning">{status.notice}</Notice>}
           <p className={c.muted} style={{ margin: 0 }}>
-            {status.lastSyncAt ? sv.sync.lastSync(formatTime(status.lastSyncAt) ?? status.lastSyncAt) : sv.sync.never}
+            {status.lastSyncAt
+              ? sv.sync.lastSync(formatTime(status.lastSyncAt) ?? status.lastSyncAt)
+              : sv.sync.never}
           </p>
           <div>
-            <Button onClick={() => void client.syncNow().then(() => force((n) => n + 1))}>{sv.sync.syncNow}</Button>
+            <Button onClick={() => void client.syncNow().then(() => force((n) => n + 1))}>
+              {sv.sync.syncNow}
+            </Button>
           </div>
           {pending.length > 0 && (
             <table className={c.table} aria-label={sv.sync.pending(pending.length)}>

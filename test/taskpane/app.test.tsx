@@ -7,7 +7,8 @@ import { MemoryHost } from "../../taskpane/office/memoryHost";
 
 const values = exampleSubmission("primarvard", LATEST_TEMPLATE);
 const example = () => snapshotFromValues(LATEST_TEMPLATE, values);
-const broken = () => snapshotFromValues(LATEST_TEMPLATE, { ...values, "ekonomi.intakter": "många kronor", "resurser.total": 1 });
+const broken = () =>
+  snapshotFromValues(LATEST_TEMPLATE, { ...values, "ekonomi.intakter": "många kronor", "resurser.total": 1 });
 
 /** jsdom has no ResizeObserver (Fluent's MessageBar uses one for reflow); nothing resizes here. */
 class NoResize {
@@ -20,7 +21,10 @@ beforeEach(() => {
   vi.stubGlobal("ResizeObserver", NoResize);
   localStorage.clear();
   // No server in component tests: every API call fails as "no connection".
-  vi.stubGlobal("fetch", vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))));
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))),
+  );
 });
 afterEach(() => {
   cleanup();
@@ -38,7 +42,9 @@ describe("App", () => {
     expect(screen.getByRole("tabpanel").textContent).toMatch(/Ingen arbetsbok är öppen/);
     fireEvent.click(screen.getByRole("tab", { name: "Synk" }));
     expect(await screen.findByTestId("sync-disconnected")).toBeTruthy();
-    expect(screen.getByTestId("sync-disconnected").textContent).toBe("Ingen anslutning till den delade lagringen");
+    expect(screen.getByTestId("sync-disconnected").textContent).toBe(
+      "Ingen anslutning till den delade lagringen",
+    );
     expect(screen.getByTestId("sync-why").textContent).toMatch(/^Logga in/);
   });
 
@@ -70,12 +76,16 @@ describe("App", () => {
     fireEvent.click(screen.getByTestId("filter-info"));
     expect(screen.getAllByTestId("finding")).toHaveLength(errorCount);
     // Each finding explains itself.
-    const revenue = screen.getAllByTestId("finding").find((f) => f.getAttribute("data-code") === "NOT_A_NUMBER") as HTMLElement;
+    const revenue = screen
+      .getAllByTestId("finding")
+      .find((f) => f.getAttribute("data-code") === "NOT_A_NUMBER") as HTMLElement;
     expect(within(revenue).getByText("Faktiskt")).toBeTruthy();
     expect(within(revenue).getByText("många kronor")).toBeTruthy();
     fireEvent.click(within(revenue).getByTestId("goto"));
     await waitFor(() => expect(host.selected?.sheet).toBe("Ekonomi"));
-    await waitFor(() => expect(screen.getByTestId("review-status").textContent).toMatch(/Markerad cell: Ekonomi!C/));
+    await waitFor(() =>
+      expect(screen.getByTestId("review-status").textContent).toMatch(/Markerad cell: Ekonomi!C/),
+    );
     fireEvent.click(screen.getByRole("button", { name: "Markera i arbetsboken" }));
     await waitFor(() => expect(host.highlightedCells().length).toBeGreaterThanOrEqual(2));
     expect(host.highlightedCells().some((m) => m.sheet === "Ekonomi" && m.severity === "error")).toBe(true);
@@ -94,7 +104,9 @@ describe("App", () => {
     act(() => host.editCell(revenueCell.sheet, revenueCell.cell, "inte ett tal"));
     // Still shown while the new validation waits for the typing to settle.
     expect(screen.getByTestId("verdict").textContent).toMatch(/^Godkänd/);
-    await waitFor(() => expect(screen.getByTestId("verdict").textContent).toBe("Underkänd"), { timeout: 5000 });
+    await waitFor(() => expect(screen.getByTestId("verdict").textContent).toBe("Underkänd"), {
+      timeout: 5000,
+    });
   });
 
   it("says clearly when the workbook cannot be read, and retries", async () => {

@@ -14,7 +14,15 @@ function templateLike(): FakeWorkbook {
     ["Rapportår", "ÅÅÅÅ", 2025],
   ]);
   // Used range not starting at A1: values must land at their real addresses.
-  wb.addSheet("Ekonomi", [[1000, 800], ["#DIV/0!", true]], "Visible", "C5");
+  wb.addSheet(
+    "Ekonomi",
+    [
+      [1000, 800],
+      ["#DIV/0!", true],
+    ],
+    "Visible",
+    "C5",
+  );
   wb.addSheet("Tomt", []);
   wb.addSheet("_uppf_meta", [[null, "uppf-mall@1.0.0"]], "VeryHidden");
   wb.names.push({ name: "UPPF_MALL", type: "Range", formula: "=_uppf_meta!$B$1" });
@@ -48,7 +56,9 @@ describe("ExcelHost.readSnapshot", () => {
 
   it("reads a workbook over the payload limit in blocks that each fit, with the same result", async () => {
     const big = new FakeWorkbook();
-    const rows = Array.from({ length: 2000 }, (_, r) => Array.from({ length: 12 }, (_, c) => `r${r}c${c}-${"x".repeat(c)}`));
+    const rows = Array.from({ length: 2000 }, (_, r) =>
+      Array.from({ length: 12 }, (_, c) => `r${r}c${c}-${"x".repeat(c)}`),
+    );
     big.addSheet("Stor", rows);
     big.addSheet("Liten", [[1, 2, 3]]);
     const unlimited = await new ExcelHost({ run: fakeRun(big, 1e12).run }).readSnapshot();
@@ -66,7 +76,10 @@ describe("ExcelHost.readSnapshot", () => {
 
   it("adapts when cells are denser than the plan assumed", async () => {
     const dense = new FakeWorkbook();
-    dense.addSheet("Text", Array.from({ length: 400 }, () => ["y".repeat(500)]));
+    dense.addSheet(
+      "Text",
+      Array.from({ length: 400 }, () => ["y".repeat(500)]),
+    );
     const f = fakeRun(dense, 20_000);
     const snap = await new ExcelHost({ run: f.run, payloadBudget: 15_000 }).readSnapshot();
     expect(snap.sheets[0].rows).toHaveLength(400);
@@ -151,7 +164,9 @@ describe("ExcelHost highlights", () => {
     const wb = templateLike();
     const host = new ExcelHost({ run: fakeRun(wb).run });
     await host.readSnapshot();
-    await expect(host.writeHighlights([{ sheet: "Volymer", cell: "C5", severity: "error" }])).rejects.toThrow(/Volymer/);
+    await expect(host.writeHighlights([{ sheet: "Volymer", cell: "C5", severity: "error" }])).rejects.toThrow(
+      /Volymer/,
+    );
   });
 });
 
@@ -166,7 +181,13 @@ describe("ExcelHost cells, settings and selection", () => {
     ]);
     expect(f.syncs()).toBe(1);
     f.reset();
-    expect(await host.readCells([{ sheet: "Uppgifter", cell: "C6" }, { sheet: "Ekonomi", cell: "C5" }, { sheet: "Ekonomi", cell: "C6" }])).toEqual([2026, null, "#DIV/0!"]);
+    expect(
+      await host.readCells([
+        { sheet: "Uppgifter", cell: "C6" },
+        { sheet: "Ekonomi", cell: "C5" },
+        { sheet: "Ekonomi", cell: "C6" },
+      ]),
+    ).toEqual([2026, null, "#DIV/0!"]);
     expect(f.syncs()).toBe(1);
     await host.setSetting("uppf.sync.cursor", "c-17");
     expect(await host.getSetting("uppf.sync.cursor")).toBe("c-17");

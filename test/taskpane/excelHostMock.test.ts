@@ -23,7 +23,9 @@ describe("ExcelHost with office-addin-mock", () => {
         },
       },
     });
-    (ctx as unknown as { workbook: { settings: { cursor: { isNullObject: boolean } } } }).workbook.settings.cursor.isNullObject = false;
+    (
+      ctx as unknown as { workbook: { settings: { cursor: { isNullObject: boolean } } } }
+    ).workbook.settings.cursor.isNullObject = false;
     const host = new ExcelHost({ run: runWith(ctx) });
     expect(await host.getSetting("uppf.sync.cursor")).toBe("c-42");
   });
@@ -59,7 +61,10 @@ describe("ExcelHost with office-addin-mock", () => {
         worksheets: {
           getItem: (name: string) => {
             log.push(`getItem ${name}`);
-            return { activate: () => log.push("activate"), getRange: (a: string) => (log.push(`getRange ${a}`), range) };
+            return {
+              activate: () => log.push("activate"),
+              getRange: (a: string) => (log.push(`getRange ${a}`), range),
+            };
           },
         },
         settings: { add: (k: string, v: string) => log.push(`add ${k}=${v}`) },
@@ -73,7 +78,15 @@ describe("ExcelHost with office-addin-mock", () => {
     const host = new ExcelHost({ run: runWith(ctx) });
     await host.selectCell("Ekonomi", "C5");
     await host.setSetting("uppf.sync", "{}");
-    expect(log).toEqual(["getItem Ekonomi", "activate", "getRange C5", "select", "sync", "add uppf.sync={}", "sync"]);
+    expect(log).toEqual([
+      "getItem Ekonomi",
+      "activate",
+      "getRange C5",
+      "select",
+      "sync",
+      "add uppf.sync={}",
+      "sync",
+    ]);
   });
 
   it("a read without sync would surface the mock's error text (the mock is strict)", () => {

@@ -34,7 +34,12 @@ export class FakeWorkbook {
   active: string | undefined;
   private nextCf = 1;
 
-  addSheet(name: string, rows: (Cell | null)[][], visibility: FakeSheet["visibility"] = "Visible", start = "A1"): FakeSheet {
+  addSheet(
+    name: string,
+    rows: (Cell | null)[][],
+    visibility: FakeSheet["visibility"] = "Visible",
+    start = "A1",
+  ): FakeSheet {
     const s: FakeSheet = { id: `{${this.sheets.length + 1}}`, name, visibility, cells: new Map() };
     const p0 = a1ToPosition(start);
     rows.forEach((row, r) =>
@@ -155,7 +160,9 @@ export class FakeContext {
     const payload = this.pendingPayload;
     if (payload > this.payloadLimit) {
       this.restore(savedCells, savedCfs, savedSettings);
-      throw Object.assign(new Error("Svaret är större än Excels gräns"), { code: "ResponsePayloadSizeLimitExceeded" });
+      throw Object.assign(new Error("Svaret är större än Excels gräns"), {
+        code: "ResponsePayloadSizeLimitExceeded",
+      });
     }
     this.maxPayload = Math.max(this.maxPayload, payload);
     for (const p of publish) p();
@@ -192,7 +199,9 @@ class FakeWorksheetCollection extends Proxy {
     this.queueLoad(() => {
       const items = this.ctx.model.sheets.map((s) => ({ id: s.id, name: s.name, visibility: s.visibility }));
       this.ctx.measure(items);
-      this.itemsValue = this.ctx.model.sheets.map((s) => new FakeWorksheet(this.ctx, () => s, { id: s.id, name: s.name, visibility: s.visibility }));
+      this.itemsValue = this.ctx.model.sheets.map(
+        (s) => new FakeWorksheet(this.ctx, () => s, { id: s.id, name: s.name, visibility: s.visibility }),
+      );
       return { items: true };
     });
   }
@@ -230,7 +239,8 @@ class FakeWorksheet extends Proxy {
     return new FakeRange(this.ctx, this.resolve, address);
   }
   getRanges(address: string): { conditionalFormats: FakeCfCollection } {
-    if (address.length > 8192) throw Object.assign(new Error("InvalidArgument: adressen är för lång"), { code: "InvalidArgument" });
+    if (address.length > 8192)
+      throw Object.assign(new Error("InvalidArgument: adressen är för lång"), { code: "InvalidArgument" });
     return { conditionalFormats: new FakeCfCollection(this.ctx, this.resolve, address) };
   }
   getRangeByIndexes(row: number, col: number, rows: number, cols: number): FakeRange {
@@ -266,7 +276,12 @@ class FakeRange extends Proxy {
       const a = this.area();
       if (!a) return null;
       const s = this.resolve();
-      const d: Record<string, unknown> = { rowIndex: a.row, columnIndex: a.col, rowCount: a.rows, columnCount: a.cols };
+      const d: Record<string, unknown> = {
+        rowIndex: a.row,
+        columnIndex: a.col,
+        rowCount: a.rows,
+        columnCount: a.cols,
+      };
       if (wanted.includes("values")) {
         d.values = grid(s, a.row, a.col, a.rows, a.cols);
         this.ctx.measure(d.values);
@@ -307,7 +322,10 @@ class FakeRange extends Proxy {
     return this.read("columnCount");
   }
   select(): void {
-    this.ctx.queue({ kind: "command", run: () => (this.ctx.model.selected = { sheet: this.resolve().name, cell: this.address ?? "" }) });
+    this.ctx.queue({
+      kind: "command",
+      run: () => (this.ctx.model.selected = { sheet: this.resolve().name, cell: this.address ?? "" }),
+    });
   }
 }
 
@@ -323,7 +341,11 @@ class FakeCfCollection {
     this.ctx.queue({
       kind: "command",
       run: () => {
-        const model: FakeCf = { id: this.ctx.model.newCfId(), sheetId: this.resolve().id, address: this.address };
+        const model: FakeCf = {
+          id: this.ctx.model.newCfId(),
+          sheetId: this.resolve().id,
+          address: this.address,
+        };
         this.ctx.model.cfs.push(model);
         cf.bind(model);
       },
@@ -408,7 +430,8 @@ class FakeCf_ extends Proxy {
     this.ctx.queue({
       kind: "command",
       run: () => {
-        if (!this.model) throw Object.assign(new Error(`ItemNotFound: ${this.lookupId}`), { code: "ItemNotFound" });
+        if (!this.model)
+          throw Object.assign(new Error(`ItemNotFound: ${this.lookupId}`), { code: "ItemNotFound" });
         const id = this.model.id;
         this.ctx.model.cfs = this.ctx.model.cfs.filter((c) => c.id !== id);
       },

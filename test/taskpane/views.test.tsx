@@ -27,7 +27,13 @@ afterEach(() => {
 
 const wrap = (ui: ReactNode) => render(<FluentProvider theme={webLightTheme}>{ui}</FluentProvider>);
 
-function version(id: string, no: number, status: CostKeyVersion["status"], weights: [number, number], approvals: CostKeyVersion["approvals"] = []): CostKeyVersion {
+function version(
+  id: string,
+  no: number,
+  status: CostKeyVersion["status"],
+  weights: [number, number],
+  approvals: CostKeyVersion["approvals"] = [],
+): CostKeyVersion {
   return {
     id,
     versionNo: no,
@@ -58,7 +64,13 @@ function fakeServer() {
       { orgId: "04", name: "Region Sörmland" },
       { orgId: "19", name: "Region Västmanland" },
     ],
-    keys: [{ id: "k", name: "Nyckel", versions: [version("1", 1, "active", [52, 48]), version("2", 2, "draft", [301944, 280813])] }],
+    keys: [
+      {
+        id: "k",
+        name: "Nyckel",
+        versions: [version("1", 1, "active", [52, 48]), version("2", 2, "draft", [301944, 280813])],
+      },
+    ],
   };
   const calls: string[] = [];
   const api = new ApiClient({ getToken: () => "t" });
@@ -108,22 +120,41 @@ describe("Kostnadsfördelning", () => {
     const v2 = await screen.findByTestId("version-2");
     fireEvent.click(within(v2).getByRole("button", { name: "Föreslå som ny nyckelversion" }));
     await waitFor(() => expect(srv.calls).toEqual(["propose 2"]));
-    fireEvent.click(await within(await screen.findByTestId("version-2")).findByRole("button", { name: "Godkänn för Region Sörmland" }));
-    await waitFor(() => expect(within(screen.getByTestId("version-2")).getByTestId("approvals").textContent).toMatch(/Fia \(Region Sörmland\)/));
-    expect(within(screen.getByTestId("version-2")).getByText(/Väntar på godkännande från Region Västmanland/)).toBeTruthy();
+    fireEvent.click(
+      await within(await screen.findByTestId("version-2")).findByRole("button", {
+        name: "Godkänn för Region Sörmland",
+      }),
+    );
+    await waitFor(() =>
+      expect(within(screen.getByTestId("version-2")).getByTestId("approvals").textContent).toMatch(
+        /Fia \(Region Sörmland\)/,
+      ),
+    );
+    expect(
+      within(screen.getByTestId("version-2")).getByText(/Väntar på godkännande från Region Västmanland/),
+    ).toBeTruthy();
     // The same user cannot approve twice.
     expect(within(screen.getByTestId("version-2")).queryByRole("button", { name: /Godkänn/ })).toBeNull();
     view.unmount();
     srv.setMe({ userId: "u19", name: "Valter", role: "finance", orgId: "19", orgName: "Region Västmanland" });
     wrap(<CostSplit api={srv.api} me={srv.me()} />);
-    fireEvent.click(await within(await screen.findByTestId("version-2")).findByRole("button", { name: "Godkänn för Region Västmanland" }));
+    fireEvent.click(
+      await within(await screen.findByTestId("version-2")).findByRole("button", {
+        name: "Godkänn för Region Västmanland",
+      }),
+    );
     await waitFor(() => expect(within(screen.getByTestId("version-2")).getByText("Gällande")).toBeTruthy());
     expect(srv.calls).toEqual(["propose 2", "approve 2 04", "approve 2 19"]);
   });
 
   it("a controller sees the comparison but no approve buttons; without sign-in the investigation's keys are shown", async () => {
     const srv = fakeServer();
-    wrap(<CostSplit api={srv.api} me={{ userId: "c", name: "Karin", role: "controller", orgId: "04", orgName: "Region Sörmland" }} />);
+    wrap(
+      <CostSplit
+        api={srv.api}
+        me={{ userId: "c", name: "Karin", role: "controller", orgId: "04", orgName: "Region Sörmland" }}
+      />,
+    );
     await screen.findByTestId("split-table");
     expect(screen.queryByRole("button", { name: /Godkänn|Föreslå/ })).toBeNull();
     cleanup();
@@ -134,7 +165,10 @@ describe("Kostnadsfördelning", () => {
 
   it("amounts always add up to the total", () => {
     for (const total of [0, 1, 999_999, 10_000_001]) {
-      for (const col of splitColumns([version("1", 1, "active", [52, 48]), version("2", 2, "draft", [301944, 280813])], total)) {
+      for (const col of splitColumns(
+        [version("1", 1, "active", [52, 48]), version("2", 2, "draft", [301944, 280813])],
+        total,
+      )) {
         expect(Object.values(col.amounts).reduce((a, b) => a + b, 0)).toBe(total);
       }
     }
@@ -146,7 +180,13 @@ describe("Avtal", () => {
 
   it("evaluates the workbook's own avtal; a provider explains, a controller decides; kept locally", async () => {
     const a = analyse(snapshotFromValues(LATEST_TEMPLATE, { ...values }));
-    const provider: Me = { userId: "p", name: "Ulf", role: "utforare", orgId: "559214-8604", orgName: "Vårdcentralen Exempel AB" };
+    const provider: Me = {
+      userId: "p",
+      name: "Ulf",
+      role: "utforare",
+      orgId: "559214-8604",
+      orgName: "Vårdcentralen Exempel AB",
+    };
     const first = wrap(<Contract analysis={a} me={provider} />);
     expect((screen.getByTestId("avtal-select") as HTMLSelectElement).value).toBe(a.submission.avtalId);
     expect(screen.getByText(/sparas bara i den här webbläsaren/)).toBeTruthy();
@@ -154,13 +194,20 @@ describe("Avtal", () => {
     expect(clauses.length).toBeGreaterThan(0);
     const card = clauses[0];
     expect(card.textContent).toMatch(/Avtalspunkt [\d.]+/);
-    fireEvent.change(within(card).getByRole("textbox"), { target: { value: "Vakant läkartjänst, tillsatt i mars." } });
+    fireEvent.change(within(card).getByRole("textbox"), {
+      target: { value: "Vakant läkartjänst, tillsatt i mars." },
+    });
     fireEvent.click(within(card).getByRole("button", { name: "Spara förklaring" }));
     expect(within(card).getByRole("status").textContent).toMatch(/Ej bedömd/);
     expect(within(card).queryByRole("button", { name: "Godta förklaringen" })).toBeNull();
     first.unmount();
 
-    wrap(<Contract analysis={a} me={{ userId: "c", name: "Karin", role: "controller", orgId: "04", orgName: "Region Sörmland" }} />);
+    wrap(
+      <Contract
+        analysis={a}
+        me={{ userId: "c", name: "Karin", role: "controller", orgId: "04", orgName: "Region Sörmland" }}
+      />,
+    );
     const again = screen.getAllByTestId("clause")[0];
     expect(again.textContent).toMatch(/Vakant läkartjänst/);
     fireEvent.click(within(again).getByRole("button", { name: "Avvisa förklaringen" }));
@@ -170,7 +217,9 @@ describe("Avtal", () => {
   it("a broken avtal file gets a message saying what is wrong", async () => {
     const a = analyse(snapshotFromValues(LATEST_TEMPLATE, values));
     wrap(<Contract analysis={a} />);
-    const file = new File([JSON.stringify({ id: "X", clauses: [] })], "avtal.json", { type: "application/json" });
+    const file = new File([JSON.stringify({ id: "X", clauses: [] })], "avtal.json", {
+      type: "application/json",
+    });
     fireEvent.change(screen.getByTestId("avtal-file"), { target: { files: [file] } });
     expect(await screen.findByText(/Avtalsfilen kunde inte läsas: .*version/)).toBeTruthy();
   });
@@ -179,7 +228,9 @@ describe("Avtal", () => {
 describe("Synk", () => {
   it("without a connection the status surface says so plainly", () => {
     wrap(<SyncView connection={{ workbooks: [], setWorkbookId: () => undefined }} status={undefined} />);
-    expect(screen.getByTestId("sync-disconnected").textContent).toBe("Ingen anslutning till den delade lagringen");
+    expect(screen.getByTestId("sync-disconnected").textContent).toBe(
+      "Ingen anslutning till den delade lagringen",
+    );
   });
 
   it("shows pending edits, conflicts with base/mine/theirs, and resolves with the chosen side", async () => {
@@ -189,7 +240,18 @@ describe("Synk", () => {
       listConflicts: () =>
         resolved.length
           ? []
-          : [{ id: "k1", sheet: "Ekonomi", cell: "C6", base: 100, mine: 150, theirs: 175, kind: "conflict", state: "open" }],
+          : [
+              {
+                id: "k1",
+                sheet: "Ekonomi",
+                cell: "C6",
+                base: 100,
+                mine: 150,
+                theirs: 175,
+                kind: "conflict",
+                state: "open",
+              },
+            ],
       resolveConflict: async (id: string, choice: string) => void resolved.push(`${id}:${choice}`),
       syncNow: async () => undefined,
     };

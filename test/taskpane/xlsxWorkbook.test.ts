@@ -14,18 +14,31 @@ describe("openXlsxFile", () => {
     const wb = new ExcelJS.Workbook();
     for (const s of snap.sheets) {
       const ws = wb.addWorksheet(s.name, { state: s.visibility ?? "visible" });
-      s.rows.forEach((row, r) => (row ?? []).forEach((v, c) => v !== null && (ws.getCell(r + 1, c + 1).value = v as ExcelJS.CellValue)));
+      s.rows.forEach((row, r) =>
+        (row ?? []).forEach(
+          (v, c) => v !== null && (ws.getCell(r + 1, c + 1).value = v as ExcelJS.CellValue),
+        ),
+      );
     }
-    for (const [name, ref] of Object.entries(snap.definedNames ?? {})) wb.definedNames.add(ref.replace(/^=/, ""), name);
+    for (const [name, ref] of Object.entries(snap.definedNames ?? {}))
+      wb.definedNames.add(ref.replace(/^=/, ""), name);
     const bytes = await toBuffer(wb);
-    const host = await openXlsxFile({ name: "hemtjanst.xlsx", size: bytes.byteLength, arrayBuffer: async () => bytes });
+    const host = await openXlsxFile({
+      name: "hemtjanst.xlsx",
+      size: bytes.byteLength,
+      arrayBuffer: async () => bytes,
+    });
     expect(host.label).toBe("hemtjanst.xlsx");
     const back = await host.readSnapshot();
     expect(validateSubmission(back, LATEST_TEMPLATE)).toEqual(validateSubmission(snap, LATEST_TEMPLATE));
   });
 
   it("refuses files that are not workbooks with a reason", async () => {
-    const file = (name: string, bytes: string) => ({ name, size: bytes.length, arrayBuffer: async () => new TextEncoder().encode(bytes).buffer as ArrayBuffer });
+    const file = (name: string, bytes: string) => ({
+      name,
+      size: bytes.length,
+      arrayBuffer: async () => new TextEncoder().encode(bytes).buffer as ArrayBuffer,
+    });
     await expect(openXlsxFile(file("anteckning.txt", "hej"))).rejects.toMatchObject({ reason: "notXlsx" });
     const err = await openXlsxFile(file("trasig.xlsx", "inte en zip")).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(XlsxOpenError);
