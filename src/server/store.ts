@@ -17,6 +17,7 @@ import { audit, canonicalJson } from "./audit";
 import { ApiError, badRequest, conflict, forbidden, notFound } from "./errors";
 import { assertWorkbookAccess, canUseWorkbooks, workbookAccessSql } from "./sync";
 import type { CellValue } from "../sync/protocol";
+import { parseOrgNumber } from "../domain/orgnr";
 
 // ---------------------------------------------------------------- organisations and users
 
@@ -80,6 +81,17 @@ export interface NewOrganisation {
 
 /** Direct creation (CLI and seeding): no principal. */
 export async function insertOrganisation(q: Queryable, o: NewOrganisation): Promise<Organisation> {
+  if (o.kind === "utforare") {
+    const parsed = parseOrgNumber(o.id);
+    if (!parsed.ok)
+      throw badRequest("invalid_orgnr", `Organisationsnumret för en utförare är ogiltigt: ${parsed.reason}.`);
+    if (parsed.value !== o.id)
+      throw badRequest("invalid_orgnr", `Skriv organisationsnumret som ${parsed.value}.`);
+  } else if (o.kind === "region" && !/^[0-9]{2}$/.test(o.id)) {
+    throw badRequest("invalid_org_code", "En region anges med sin tvåsiffriga länskod, t.ex. 04.");
+  } else if (o.kind === "kommun" && !/^[0-9]{4}$/.test(o.id)) {
+    throw badRequest("invalid_org_code", "En kommun anges med sin fyrsiffriga kommunkod, t.ex. 0117.");
+  }
   if (o.parentId && !(await getOrganisation(q, o.parentId))) {
     throw badRequest("unknown_parent", `Överordnad organisation ${o.parentId} finns inte.`);
   }

@@ -140,3 +140,15 @@ export function mutation(
     authoredAt: new Date().toISOString(),
   };
 }
+
+/** A valid organisationsnummer (Luhn check digit) built from nine digits starting with 5591. */
+export function orgnr(seed: number): string {
+  const nine = `5591${String(Math.abs(Math.trunc(seed)) % 100_000).padStart(5, "0")}`;
+  let sum = 0;
+  for (let i = 0; i < 9; i++) {
+    let d = Number(nine[i]) * (i % 2 === 0 ? 2 : 1);
+    if (d > 9) d -= 9;
+    sum += d;
+  }
+  return `${nine.slice(0, 6)}-${nine.slice(6)}${(10 - (sum % 10)) % 10}`;
+}

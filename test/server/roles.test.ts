@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseTargets } from "../support/env";
 import { DEV_WORKBOOK_ID, SEED_COST_KEY_ID } from "../../src/server/index";
-import { client, mutation, startTestServer, TOKENS, type TestServer } from "./helpers";
+import { client, mutation, orgnr, startTestServer, TOKENS, type TestServer } from "./helpers";
 
 type RoleName = "utforare" | "controller04" | "controller19" | "finance04" | "finance19" | "admin04" | "none";
 const ROLES: RoleName[] = [
@@ -304,8 +304,7 @@ const rows: Row[] = [
       admin04: 201,
     },
     run: async (api, r) => {
-      const n = String(Math.floor(Math.random() * 1e9)).padStart(9, "0");
-      const id = `${"55" + n.slice(2, 6)}-${n.slice(6, 9)}0`;
+      const id = orgnr(Math.floor(Math.random() * 100_000));
       return api.post("/api/organisations", token(r), { id, name: `Utförare ${r}`, kind: "utforare" });
     },
   },

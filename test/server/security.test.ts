@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
 import { databaseTargets } from "../support/env";
 import { DEV_WORKBOOK_ID, SEED_COST_KEY_ID } from "../../src/server/index";
-import { client, mutation, startTestServer, TOKENS, type TestServer } from "./helpers";
+import { client, mutation, orgnr, startTestServer, TOKENS, type TestServer } from "./helpers";
 
 const ISSUER = "https://login.example.test/tenant-1/v2.0";
 const AUDIENCE = "api://uppfoljning";
@@ -162,7 +162,7 @@ for (const target of databaseTargets()) {
         const user = await api.post("/api/users", TOKENS.admin04, { name: s, role: "finance", orgId: "04" });
         expect(user.status).toBe(201);
         expect(user.body.user.name).toBe(s.trim());
-        const orgId = `5599${String(INJECTIONS.indexOf(s)).padStart(2, "0")}-0000`;
+        const orgId = orgnr(INJECTIONS.indexOf(s));
         const org = await api.post("/api/organisations", TOKENS.admin04, {
           id: orgId,
           name: s,
@@ -267,6 +267,21 @@ for (const target of databaseTargets()) {
         orgId: 4,
       });
       expect(zeroLead.status).toBe(400);
+      // A provider's organisationsnummer must pass the Luhn check (212000-0143 does not).
+      const luhn = await api.post("/api/organisations", TOKENS.admin04, {
+        id: "212000-0143",
+        name: "x",
+        kind: "utforare",
+      });
+      expect(luhn.status).toBe(400);
+      expect(luhn.body.code).toBe("invalid_orgnr");
+      expect(luhn.body.message).toContain("kontrollsiffra");
+      const ok = await api.post("/api/organisations", TOKENS.admin04, {
+        id: "212000-0142",
+        name: "Stockholms stad",
+        kind: "utforare",
+      });
+      expect(ok.status).toBe(201);
     });
 
     it("the OpenAPI document is generated from the schemas and describes every route", async () => {
