@@ -1,0 +1,138 @@
+/**
+ * Loopback load on the shared store: `connections` concurrent clients for a bounded time
+ * against a server in its own process, polling pull and pushing small batches. Reports
+ * throughput and p99 latency; the figure passes when no request failed (throughput depends on
+ * the machine, so it is reported, not targeted).
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import { fmt, type Figure } from "../harness";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const CHILD = path.join(here, "..", "..", "test", "server", "fixtures", "serve-child.ts");
+const WORKBOOK = "wb-demo-exempelvarden";
+const TOKEN = "uppf-dev-utforare";
+
+export interface LoadResult {
+  scenario: "pull" | "push";
+  title: string;
+  requestsPerSecond: number;
+  p99Ms: number;
+  averageMs: number;
+  total: number;
+  errors: number;
+}
+
+export async function runLoad(opts: { connections?: number; duration?: number } = {}): Promise<{
+  store: "pglite" | "postgres";
+  connections: number;
+  duration: number;
+  results: LoadResult[];
+}> {
+  const connections = opts.connections ?? 50;
+  const duration = Math.min(opts.duration ?? 10, 120);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "uppf-load-"));
+  const schema = process.env.DATABASE_URL ? `load_${randomBytes(4).toString("hex")}` : "";
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", CHILD, dataDir, process.env.DATABASE_URL ?? "", schema],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  const results: LoadResult[] = [];
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).once("line", (line) => {
+        const msg = JSON.parse(line) as { url?: string; error?: string };
+        if (msg.url) resolve(msg.url);
+        else reject(new Error(msg.error));
+      });
+      child.once("exit", (code) => reject(new Error(`servern avslutades (${code})`)));
+    });
+    const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
+    let n = 0;
+    const scenarios: Array<{ scenario: LoadResult["scenario"]; title: string; opts: autocannon.Options }> = [
+      {
+        scenario: "pull",
+        title: "pull (GET /api/sync/pull)",
+        opts: { url: `${url}/api/sync/pull?since=0&workbookId=${WORKBOOK}&limit=100`, headers },
+      },
+      {
+        scenario: "push",
+        title: "push (POST /api/sync/push, 5 ändringar)",
+        opts: {
+          url: `${url}/api/sync/push`,
+          method: "POST",
+          headers,
+          requests: [
+            {
+              setupRequest: (req: autocannon.Request) => {
+                const k = n++;
+                const clientId = `load-${process.pid}-${k}`;
+                const mutations = Array.from({ length: 5 }, (_, i) => ({
+                  clientId,
+                  mutationId: i + 1,
+                  workbookId: WORKBOOK,
+                  sheet: "Belastning",
+                  cell: `A${k * 5 + i + 1}`,
+                  baseVersion: 0,
+                  value: k + i,
+                  authoredAt: new Date().toISOString(),
+                }));
+                return { ...req, body: JSON.stringify({ clientId, mutations }) };
+              },
+            },
+          ],
+        },
+      },
+    ];
+    for (const s of scenarios) {
+      const r = await autocannon({ ...s.opts, connections, duration });
+      results.push({
+        scenario: s.scenario,
+        title: s.title,
+        requestsPerSecond: r.requests.average,
+        p99Ms: r.latency.p99,
+        averageMs: r.latency.average,
+        total: r.requests.total,
+        errors: r.errors + r.timeouts + r.non2xx,
+      });
+    }
+  } finally {
+    child.kill("SIGTERM");
+    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
+    if (process.env.DATABASE_URL && schema) {
+      const pg = (await import("pg")).default;
+      const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await c.end();
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return { store: process.env.DATABASE_URL ? "postgres" : "pglite", connections, duration, results };
+}
+
+/** For `npm run bench`: one figure per scenario (kind "load": requests per second). */
+export async function loadFigures(duration = 10): Promise<Figure[]> {
+  const run = await runLoad({ duration });
+  return run.results.map((r) => ({
+    id: `load-${r.scenario}-${run.store}`,
+    title: `Belastning över loopback: ${r.title}, ${run.connections} klienter i ${run.duration} s`,
+    baseline: "—",
+    target: "0 fel",
+    kind: "load" as const,
+    value: r.requestsPerSecond,
+    unit: "förfrågningar/s",
+    pass: r.errors === 0,
+    store: run.store,
+    note: `p99 ${fmt(r.p99Ms, 0)} ms, medel ${fmt(r.averageMs, 1)} ms, ${r.total} förfrågningar, ${r.errors} fel`,
+  }));
+}
