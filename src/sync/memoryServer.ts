@@ -85,6 +85,7 @@ export class MemorySyncServer {
   private readonly changeLog: Change[] = [];
   private readonly conflictLog: RecordedConflict[] = [];
   private readonly noopLog: NoopApplication[] = [];
+  private readonly bases = new Map<string, number>();
   private seq = 0;
   private tick = 0;
 
@@ -100,6 +101,10 @@ export class MemorySyncServer {
   /** Mutations accepted without a change because the value was already there. */
   get noops(): readonly NoopApplication[] {
     return this.noopLog;
+  }
+  /** The base version the mutation behind a logged change carried (for the simulation's checks). */
+  baseVersionOf(seq: string): number | undefined {
+    return this.bases.get(seq);
   }
   get headSeq(): string {
     return String(this.seq);
@@ -225,6 +230,7 @@ export class MemorySyncServer {
         lastSeq: this.seq,
         authors: [...(current?.authors ?? []), m.clientId],
       });
+      this.bases.set(String(this.seq), m.baseVersion);
       this.changeLog.push({
         seq: String(this.seq),
         workbookId: m.workbookId,

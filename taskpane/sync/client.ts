@@ -74,10 +74,16 @@ export interface SyncClientOptions {
 
 type ResolveChoice = "mine" | "theirs" | "edit";
 
+/**
+ * Mirrored in the workbook's document settings (saved with the workbook): the server state its
+ * cells show. `held`: cells the workbook shows a local value in (unsynced edit or open conflict)
+ * with the server version that value was based on — they do not show the state at `cursor`.
+ */
 interface WorkbookSetting {
   workbookId: string;
   cursor: string;
   clientId: string;
+  held?: Record<string, number>;
 }
 
 const ZERO: { value: CellValue; version: number } = { value: null, version: 0 };
@@ -305,6 +311,8 @@ export class SyncClient {
   private reloadStore = false;
   /** The cursor the workbook's setting holds (the server state its cells show). */
   private wbCursor = "0";
+  private wbHeld: Record<string, number> = {};
+  private wbSettingJson: string | undefined;
 
   private running = false;
   private again = false;
@@ -463,7 +471,7 @@ export class SyncClient {
       }
       // Record the decision first: if storing fails, the workbook still shows the user's value.
       await this.persist(draft);
-      await this.workbook.writeCells([{ sheet: r.sheet, cell: r.cell, value: target }]);
+      await this.writeWorkbook([{ sheet: r.sheet, cell: r.cell, value: target }], undefined);
     });
     this.requestSync(true);
   }
@@ -555,6 +563,8 @@ export class SyncClient {
     if (fresh && setting) this.notice = syncText.storageCleared;
     const wbCursor = setting?.cursor ?? "0";
     this.wbCursor = wbCursor;
+    this.wbHeld = setting?.held ?? {};
+    this.wbSettingJson = undefined;
     if (wbCursor !== this.mirror.meta.cursor) {
       // The workbook shows the server state at another cursor than the store's cache: rebuild
       // the cache from the server's log before trusting any diff (done in the next round).
@@ -575,15 +585,32 @@ export class SyncClient {
       const s = JSON.parse(raw) as Partial<WorkbookSetting>;
       if (s.workbookId !== this.workbookId || typeof s.cursor !== "string" || !/^[0-9]{1,19}$/.test(s.cursor))
         return undefined;
-      return { workbookId: s.workbookId, cursor: s.cursor, clientId: String(s.clientId ?? "") };
+      const held: Record<string, number> = {};
+      if (s.held && typeof s.held === "object") {
+        for (const [k, v] of Object.entries(s.held)) if (Number.isInteger(v) && v >= 0) held[k] = v;
+      }
+      return { workbookId: s.workbookId, cursor: s.cursor, clientId: String(s.clientId ?? ""), held };
     } catch {
       return undefined;
     }
   }
 
+  /** Write the setting for `cursor` and the cells currently held by local values (only when it changed). */
   private async writeSetting(cursor: string): Promise<void> {
+    const held: Record<string, number> = {};
+    for (const e of this.mirror.outbox.values()) {
+      const id = cellId(e.sheet, e.cell);
+      if (!(id in held)) held[id] = e.baseVersion; // the oldest entry: what the user's value was based on
+    }
+    for (const c of this.mirror.conflicts.values()) {
+      if (c.state === "open") held[cellId(c.sheet, c.cell)] = c.baseVersion;
+    }
     const s: WorkbookSetting = { workbookId: this.workbookId, cursor, clientId: this.mirror.meta.clientId };
-    await this.workbook.setSetting(SETTINGS_KEY, JSON.stringify(s));
+    if (Object.keys(held).length > 0) s.held = held;
+    const json = JSON.stringify(s);
+    if (json === this.wbSettingJson) return;
+    await this.workbook.setSetting(SETTINGS_KEY, json);
+    this.wbSettingJson = json;
     this.wbCursor = cursor;
   }
 
@@ -665,7 +692,7 @@ export class SyncClient {
   private async writeWorkbook(writes: CellEntry[], cursor: string | undefined): Promise<void> {
     try {
       if (writes.length) await this.workbook.writeCells(writes);
-      if (cursor !== undefined && cursor !== this.wbCursor) await this.writeSetting(cursor);
+      await this.writeSetting(cursor ?? this.wbCursor);
     } catch (err) {
       this.reconcileFrom = this.wbCursor;
       throw err;
@@ -674,8 +701,10 @@ export class SyncClient {
 
   /** Rebuild the cache from the server's whole log, then diff the workbook (needs the network). */
   private async reconcileFromServer(wbCursor: string): Promise<void> {
+    this.wbHeld = (await this.readSetting())?.held ?? {};
     const latest = new Map<string, { value: CellValue; version: number }>();
     const atCursor = new Map<string, { value: CellValue; version: number }>();
+    const history = new Map<string, Map<number, CellValue>>();
     const own: Array<{ mutationId: number; id: string; version: number }> = [];
     const clientId = this.mirror.meta.clientId;
     const wb = BigInt(wbCursor);
@@ -688,6 +717,11 @@ export class SyncClient {
         const id = cellId(c.sheet, c.cell);
         const prev = latest.get(id);
         if (!prev || c.version > prev.version) latest.set(id, { value: c.value, version: c.version });
+        if (id in this.wbHeld) {
+          let h = history.get(id);
+          if (!h) history.set(id, (h = new Map()));
+          h.set(c.version, c.value);
+        }
         if (BigInt(c.seq) <= wb) {
           const p = atCursor.get(id);
           if (!p || c.version > p.version) atCursor.set(id, { value: c.value, version: c.version });
@@ -712,6 +746,11 @@ export class SyncClient {
       }
       const cursor = seqGreater(since, "0") ? since : "0";
       this.reconcileFrom = undefined;
+      // Cells the workbook held a local value in show that value on top of their held base version.
+      for (const [id, version] of Object.entries(this.wbHeld)) {
+        const value = version === 0 ? null : history.get(id)?.get(version);
+        if (value !== undefined) atCursor.set(id, { value, version });
+      }
       await this.diffWorkbook(draft, atCursor, latest, cursor);
       await this.replayDeferred();
     });

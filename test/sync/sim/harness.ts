@@ -126,7 +126,17 @@ export class SimWorkbook implements SyncWorkbook {
   /** Called for writes made by the add-in (Office raises change events for them too). */
   onWrite: ((refs: CellRef[]) => void) | undefined;
 
+  /** Every value each cell has shown (empty at first), for the "no silent overwrite" check. */
+  readonly shown = new Map<string, Set<CellValue>>();
+
+  noteShown(id: string, value: CellValue): void {
+    let set = this.shown.get(id);
+    if (!set) this.shown.set(id, (set = new Set([null])));
+    set.add(value);
+  }
+
   set(sheet: string, cell: string, value: CellValue): void {
+    this.noteShown(cellId(sheet, cell), value);
     if (value === null) this.cells.delete(cellId(sheet, cell));
     else this.cells.set(cellId(sheet, cell), value);
   }
@@ -343,8 +353,31 @@ export class SimPane {
   edit(sheet: string, cell: string, value: CellValue): void {
     this.workbook.set(sheet, cell, value);
     this.lastTyped.set(cellId(sheet, cell), value);
+    this.typedSinceSave.add(cellId(sheet, cell));
     const c = this.client;
     if (c) void c.noteLocalEdits([{ sheet, cell, value }]);
+  }
+
+  /** The document as last saved (cells and settings), for "closed without saving". */
+  saved: { cells: Map<string, CellValue>; settings: Map<string, string> } | undefined;
+
+  save(): void {
+    this.saved = { cells: new Map(this.workbook.cells), settings: new Map(this.workbook.settings) };
+    this.typedSinceSave.clear();
+  }
+
+  /** Cells typed since the last save: their values may be discarded by closing without saving. */
+  readonly typedSinceSave = new Set<string>();
+
+  /** Close without saving and reopen: the document goes back to the saved state; the store does not. */
+  async revertUnsaved(): Promise<void> {
+    await this.closePane();
+    const saved = this.saved ?? { cells: new Map<string, CellValue>(), settings: new Map<string, string>() };
+    this.workbook.cells = new Map(saved.cells);
+    this.workbook.settings = new Map(saved.settings);
+    // the user threw these values away (unless the pane had already queued them: then they still sync)
+    for (const id of this.typedSinceSave) this.lastTyped.delete(id);
+    this.typedSinceSave.clear();
   }
 
   wipeStore(): void {

@@ -57,6 +57,14 @@ class DebugTrace extends Array<string> {
   }
 }
 
+/** The conflict dialog shows the server's value: a "keep mine" or "edit" decision is made having seen it. */
+function showTheirs(p: SimPane, conflict: { sheet: string; cell: string; theirs: CellValue }): void {
+  const id = cellId(conflict.sheet, conflict.cell);
+  p.workbook.noteShown(id, conflict.theirs);
+  const cached = p.client?.cachedCell(conflict.sheet, conflict.cell);
+  if (cached) p.workbook.noteShown(id, cached.value);
+}
+
 /** Resolving fails when the store was cleared under the pane; the pane reloads and the conflict comes back. */
 async function tolerateCleared(p: Promise<void>): Promise<boolean> {
   try {
@@ -175,6 +183,7 @@ export class World {
         const c = p.client!;
         for (const conflict of c.listConflicts()) {
           busy = true;
+          showTheirs(p, conflict);
           const r = this.rnd();
           const id = cellId(conflict.sheet, conflict.cell);
           if (r < 0.4) {
@@ -239,6 +248,28 @@ export class World {
         fail(`acknowledged mutation ${k} is not on the server`);
       if (a.status === "conflict" && !serverConflicts.has(k))
         fail(`conflict ${k} not recorded by the server`);
+    }
+
+    // No silent overwrite: a change replaced a value its author's workbook had shown (or its own
+    // earlier value); otherwise the user overwrote something they never saw.
+    const paneOf = new Map<string, SimPane>();
+    for (const p of this.panes) for (const id of p.clientIds) paneOf.set(id, p);
+    const history = new Map<string, CellValue[]>(); // value by version, index 0 = empty
+    for (const ch of server.log) {
+      const id = cellId(ch.sheet, ch.cell);
+      const h = history.get(id) ?? [null];
+      const base = server.baseVersionOf(ch.seq)!;
+      const author = ch.clientId ? paneOf.get(ch.clientId) : undefined;
+      if (author && base === ch.version - 1) {
+        const overwritten = h[base];
+        if (!(author.workbook.shown.get(id) ?? new Set([null])).has(overwritten)) {
+          fail(
+            `${author.userId} overwrote ${id} = ${JSON.stringify(overwritten)} (version ${base}) without ever seeing it`,
+          );
+        }
+      }
+      h[ch.version] = ch.value;
+      history.set(id, h);
     }
 
     for (const p of this.panes) {
@@ -404,6 +435,31 @@ class PaneCmd implements Cmd {
   }
 }
 
+class DocumentCmd implements Cmd {
+  constructor(
+    readonly pane: number,
+    readonly action: "save" | "revert",
+  ) {}
+  check(m: Readonly<Model>): boolean {
+    return this.pane < m.panes;
+  }
+  async run(_m: Model, w: World): Promise<void> {
+    const p = w.panes[this.pane];
+    w.trace.push(
+      `t=${w.sched.now} user${this.pane} ${this.action === "save" ? "saves the workbook" : "closes without saving and reopens"}`,
+    );
+    if (this.action === "save") p.save();
+    else {
+      await p.revertUnsaved();
+      await w.run(p.openPane());
+    }
+    w.noteIds();
+  }
+  toString(): string {
+    return `${this.action}(${this.pane})`;
+  }
+}
+
 class ResolveCmd implements Cmd {
   constructor(
     readonly pane: number,
@@ -419,6 +475,7 @@ class ResolveCmd implements Cmd {
     const conflict = c?.listConflicts()[0];
     if (!c || !conflict) return;
     const id = cellId(conflict.sheet, conflict.cell);
+    showTheirs(p, conflict);
     w.trace.push(`t=${w.sched.now} user${this.pane} resolves ${id} with ${this.choice}`);
     const v = VALUES[this.value];
     if (!(await w.run(tolerateCleared(c.resolveConflict(conflict.id, this.choice, v))))) return;
@@ -460,6 +517,8 @@ export function commandArbitraries(maxPanes: number, withWipe: boolean): Array<f
       .map(([p, ch, v]) => new ResolveCmd(p, ch, v)),
   ];
   if (withWipe) arbs.push(pane.map((p) => new PaneCmd(p, "wipe")));
+  arbs.push(pane.map((p) => new DocumentCmd(p, "save")));
+  arbs.push(pane.map((p) => new DocumentCmd(p, "revert")));
   return arbs;
 }
 
