@@ -70,10 +70,12 @@ export async function applyPush(
 ): Promise<PushResponse> {
   if (!canUseWorkbooks(p)) throw forbidden("Din roll kan inte ändra arbetsböcker.");
   return db.transaction(async (tx) => {
-    await tx.query("SELECT pg_advisory_xact_lock($1)", [CHANGE_LOG_LOCK_KEY]);
-    // The batch comes from jsonb_to_recordset, which the planner estimates at 100 rows; joins
-    // between the CTEs of a large batch must not become nested loops (quadratic).
-    await tx.query("SET LOCAL enable_nestloop = off");
+    // The batch comes from unnest(), which the planner estimates at a fixed row count; joins
+    // between the CTEs of a large batch must not become nested loops (quadratic). One round trip
+    // for both the change-log lock and that setting (local to this transaction).
+    await tx.query("SELECT pg_advisory_xact_lock($1), set_config('enable_nestloop', 'off', true)", [
+      CHANGE_LOG_LOCK_KEY,
+    ]);
     const [client] = await tx.query<{ user_id: string; last: string }>(
       `INSERT INTO sync_clients (client_id, user_id) VALUES ($1, $2)
        ON CONFLICT (client_id) DO UPDATE SET updated_at = now()
