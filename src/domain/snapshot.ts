@@ -136,12 +136,20 @@ export function isA1(text: string): boolean {
 
 /** "C12" -> { row: 11, col: 2 }. Accepts "$C$12". Throws RangeError on bad input. */
 export function a1ToPosition(a1: string): CellPosition {
+  const hit = A1_CACHE.get(a1);
+  if (hit) return { row: hit.row, col: hit.col };
   const m = A1_RE.exec(a1.trim());
   if (!m) throw new RangeError(`Ogiltig celladress: "${a1}" (ska vara på formen A1)`);
   const row = Number(m[2]);
   if (row > MAX_ROWS) throw new RangeError(`Raden i ${a1} ligger utanför Excels gräns`);
-  return { row: row - 1, col: colToIndex(m[1]) };
+  const pos = { row: row - 1, col: colToIndex(m[1]) };
+  // Validation parses the same few hundred template addresses on every run: remember them
+  // (bounded, so arbitrary input cannot grow it without limit).
+  if (A1_CACHE.size < 10_000) A1_CACHE.set(a1, pos);
+  return { row: pos.row, col: pos.col };
 }
+
+const A1_CACHE = new Map<string, CellPosition>();
 
 /** { row: 11, col: 2 } -> "C12". */
 export function positionToA1(pos: CellPosition): string {

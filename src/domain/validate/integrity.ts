@@ -236,11 +236,17 @@ function checkMoved(
     const actualName = sheets.get(sheetName);
     if (!actualName) continue;
     const sheet = findSheet(snapshot, actualName)!;
-    const colA = new Map<string, number[]>();
-    (Array.isArray(sheet.rows) ? sheet.rows : []).forEach((r, i) => {
-      const t = norm(Array.isArray(r) ? r[0] : null);
-      if (t) colA.set(t, [...(colA.get(t) ?? []), i]);
-    });
+    // Column A's labels by text, built only when some label is not where the template puts it.
+    let colAIndex: Map<string, number[]> | null = null;
+    const colA = (): Map<string, number[]> => {
+      if (colAIndex) return colAIndex;
+      colAIndex = new Map();
+      (Array.isArray(sheet.rows) ? sheet.rows : []).forEach((r, i) => {
+        const t = norm(Array.isArray(r) ? r[0] : null);
+        if (t) colAIndex!.set(t, [...(colAIndex!.get(t) ?? []), i]);
+      });
+      return colAIndex;
+    };
     const moved = new Map<number, { cells: string[]; labels: string[] }>();
     const changed: { cell: string; label: string; actual: unknown }[] = [];
     for (const [labelCell, e] of rows) {
@@ -248,7 +254,7 @@ function checkMoved(
       const actual = getSheetCell(sheet, pos);
       let offset = 0;
       if (norm(actual) !== norm(e.label)) {
-        const candidates = colA.get(norm(e.label));
+        const candidates = colA().get(norm(e.label));
         if (candidates && candidates.length > 0) {
           const nearest = candidates.reduce((a, b) =>
             Math.abs(b - pos.row) < Math.abs(a - pos.row) ? b : a,
