@@ -30,7 +30,9 @@ function showMetric(m: MetricValue): string {
 
 /** Required margin per year (ramp) and the reported margin in the report year. */
 export function MarginChart({ year, margin }: { year: number; margin: number | null }) {
-  const years = Array.from({ length: 5 }, (_, i) => year - 4 + i);
+  // From the ramp's first year (so the rise shows), at most seven years up to the report year.
+  const first = Math.min(year - 4, Math.max(year - 6, OSTERAKER_RESULT_RULE.startYear));
+  const years = Array.from({ length: year - first + 1 }, (_, i) => first + i);
   const req = years.map((y) => {
     const r = resultRequirement(y, OSTERAKER_RESULT_RULE);
     return r.ok ? r.value : null;
