@@ -1,6 +1,7 @@
 /** Sign-in with a Bearer token for the shared store, remembered in localStorage. */
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { ApiClient, ApiError, TOKEN_STORAGE_KEY, type Me } from "../api/client";
+import { setKeyFunctionsConnection } from "./keyClientBridge";
 
 export interface Session {
   status: "signedOut" | "checking" | "signedIn" | "failed" | "offline";
@@ -54,6 +55,16 @@ export function useSession(baseUrl = "") {
     const token = storedToken();
     if (token) void check(token);
   }, [check]);
+
+  // KOSTNADSNYCKEL in the workbook reads keys as the signed-in finance user.
+  useEffect(() => {
+    const base = baseUrl || (typeof location !== "undefined" ? location.origin : "");
+    if (session.status === "signedIn" && session.me?.role === "finance" && session.token) {
+      setKeyFunctionsConnection({ baseUrl: base, token: session.token });
+    } else if (session.status !== "checking") {
+      setKeyFunctionsConnection(null);
+    }
+  }, [session, baseUrl]);
 
   const signOut = useCallback(() => {
     try {

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { Badge, Button, Field, Input, makeStyles, tokens } from "@fluentui/react-components";
 import { formatKr, formatPercent, parseSwedishNumber } from "../../src/domain/format";
 import { ApiError, type Agreement, type ApiClient, type CostKeyVersion, type Me } from "../api/client";
+import { refreshKeyFunctions } from "../state/keyClientBridge";
 import { REFERENCE_PARTIES, REFERENCE_VERSIONS, splitColumns, type SplitColumn } from "../state/costsplit";
 import { sv } from "../text/sv";
 import { ErrorState, Loading, Notice, useCommonStyles } from "../components/common";
@@ -177,6 +178,7 @@ export function CostSplit({ api, me }: { api: ApiClient; me?: Me }) {
     setActionError("");
     try {
       setStatus(await fn());
+      refreshKeyFunctions(); // a key may have become active: KOSTNADSNYCKEL cells update now
       await load();
     } catch (e) {
       setActionError(e instanceof Error ? e.message : String(e));

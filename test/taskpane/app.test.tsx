@@ -123,4 +123,54 @@ describe("App", () => {
     fireEvent.click(screen.getByRole("button", { name: "Försök igen" }));
     await waitFor(() => expect(screen.getByTestId("verdict").textContent).toMatch(/^Godkänd/));
   });
+
+  it("signing in as finance connects KOSTNADSNYCKEL through the shared runtime; signing out disconnects it", async () => {
+    const g = globalThis as Record<string, unknown>;
+    const refresh = vi.fn();
+    g.__uppfKeyClientRefresh = refresh;
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (url: string, init?: RequestInit) => {
+        const auth = new Headers(init?.headers).get("Authorization");
+        if (String(url).endsWith("/api/me") && auth === "Bearer uppf-dev-finance-04") {
+          return new Response(
+            JSON.stringify({
+              userId: "5",
+              name: "Fia",
+              role: "finance",
+              orgId: "04",
+              orgName: "Region Sörmland",
+            }),
+            { status: 200 },
+          );
+        }
+        if (String(url).endsWith("/api/me"))
+          return new Response(JSON.stringify({ code: "unauthorized", message: "Ogiltig token" }), {
+            status: 401,
+          });
+        return new Response("[]", { status: 200 });
+      }),
+    );
+    render(<App host={null} apiBaseUrl="https://uppf.example.se" />);
+    fireEvent.click(screen.getByText("Inloggning"));
+    fireEvent.change(screen.getByTestId("token-input"), { target: { value: "fel-token" } });
+    fireEvent.click(screen.getByRole("button", { name: "Logga in" }));
+    expect(await screen.findByText(/token godtogs inte/)).toBeTruthy();
+    expect(g.__uppfKeyClientConfig).toBeUndefined();
+    fireEvent.change(screen.getByTestId("token-input"), { target: { value: "uppf-dev-finance-04" } });
+    fireEvent.click(screen.getByRole("button", { name: "Logga in" }));
+    await waitFor(() =>
+      expect(screen.getByTestId("signed-in").textContent).toMatch(/Fia, Region Sörmland \(ekonomi\)/),
+    );
+    expect(g.__uppfKeyClientConfig).toEqual({
+      baseUrl: "https://uppf.example.se",
+      token: "uppf-dev-finance-04",
+    });
+    expect(localStorage.getItem("uppf.token")).toBe("uppf-dev-finance-04");
+    expect(refresh).toHaveBeenCalled();
+    fireEvent.click(screen.getByRole("button", { name: "Logga ut" }));
+    await waitFor(() => expect(g.__uppfKeyClientConfig).toBeUndefined());
+    expect(localStorage.getItem("uppf.token")).toBeNull();
+    delete g.__uppfKeyClientRefresh;
+  });
 });
