@@ -45,6 +45,8 @@ export interface AppProps {
   workbookHost?: WorkbookHost | null;
   /** Base URL of the shared store's API (default: the page's own origin). */
   apiBaseUrl?: string;
+  /** The Excel version lacks an API set the pane needs (e.g. "ExcelApi 1.9"). */
+  hostProblem?: string;
 }
 
 type View = "overview" | "review" | "metrics" | "contract" | "costsplit" | "sync";
@@ -69,7 +71,7 @@ const useStyles = makeStyles({
   },
 });
 
-export function App({ host, workbookHost = null, apiBaseUrl = "" }: AppProps) {
+export function App({ host, workbookHost = null, apiBaseUrl = "", hostProblem }: AppProps) {
   const c = useCommonStyles();
   const s = useStyles();
   const [wbHost, setWbHost] = useState<WorkbookHost | null>(workbookHost);
@@ -89,6 +91,7 @@ export function App({ host, workbookHost = null, apiBaseUrl = "" }: AppProps) {
   const offline = !online || syncStatus?.state === "offline";
 
   const needsWorkbook = (render: () => ReactNode): ReactNode => {
+    if (hostProblem) return <ErrorState message={sv.host.unsupported(hostProblem)} />;
     if (!wbHost) return <Notice>{host ? sv.workbook.reading : sv.workbook.none}</Notice>;
     if (wb.status === "loading" || (wb.status === "none" && !wb.analysis))
       return <Loading label={sv.workbook.reading} />;

@@ -15,6 +15,10 @@ function detectHost(): Promise<string | null> {
 void detectHost().then((host) => {
   const container = document.getElementById("root");
   if (!container) throw new Error("taskpane.html saknar #root");
-  const workbookHost = host === "Excel" && typeof Excel !== "undefined" ? new ExcelHost() : null;
-  createRoot(container).render(<App host={host} workbookHost={workbookHost} />);
+  // The adapter uses ExcelApi 1.9 (multi-area ranges, workbook-wide change events).
+  const supported = host !== "Excel" || Office.context.requirements.isSetSupported("ExcelApi", "1.9");
+  const workbookHost = host === "Excel" && supported && typeof Excel !== "undefined" ? new ExcelHost() : null;
+  createRoot(container).render(
+    <App host={host} workbookHost={workbookHost} hostProblem={supported ? undefined : "ExcelApi 1.9"} />,
+  );
 });

@@ -8,6 +8,8 @@ export const sv = {
   host: {
     inExcel: (host: string) => `Ansluten till ${host}.`,
     outside: "Körs utanför Excel: öppna en arbetsbok (.xlsx) för att granska den.",
+    unsupported: (apiSet: string) =>
+      `Den här Excel-versionen saknar ${apiSet}, som tillägget behöver för att läsa och markera arbetsboken. Uppdatera Excel (Microsoft 365) eller använd Excel på webben.`,
   },
   tabs: {
     label: "Vyer",

@@ -173,4 +173,10 @@ describe("App", () => {
     expect(localStorage.getItem("uppf.token")).toBeNull();
     delete g.__uppfKeyClientRefresh;
   });
+
+  it("inside an Excel without the API set it needs, says so instead of failing", () => {
+    render(<App host="Excel" hostProblem="ExcelApi 1.9" />);
+    expect(screen.getByTestId("host-status").textContent).toBe("Ansluten till Excel.");
+    expect(screen.getByRole("alert").textContent).toMatch(/saknar ExcelApi 1\.9/);
+  });
 });
