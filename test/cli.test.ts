@@ -48,6 +48,60 @@ describe("uppf CLI", () => {
     expect(badPort.stderr).toMatch(/--port: "hundra" är inget portnummer/);
   });
 
+  it("lists every command, and a command group without its subcommand is a usage error", async () => {
+    const help = await uppf("--help");
+    for (const c of [
+      "serve",
+      "manifest",
+      "template",
+      "validate",
+      "compile",
+      "user",
+      "org",
+      "verify-receipts",
+    ]) {
+      expect(help.stdout).toMatch(new RegExp(`^  ${c}\\b`, "m"));
+    }
+    expect(help.stdout).toMatch(/^Kommandon:/m);
+    const group = await uppf("user");
+    expect(group.code).toBe(2);
+    expect(group.stderr).toMatch(/Användning: uppf user/);
+  });
+
+  it("creates a user with a one-time token and checks receipts on a fresh store", async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "uppf-cli-"));
+    const add = await uppf(
+      "user",
+      "add",
+      "--name",
+      "Anna Controller",
+      "--role",
+      "controller",
+      "--org",
+      "04",
+      "--data-dir",
+      dataDir,
+    );
+    expect(add.code).toBe(0);
+    expect(add.stdout).toMatch(/^uppf_[A-Za-z0-9_-]{20,}$/m);
+    const badRole = await uppf(
+      "user",
+      "add",
+      "--name",
+      "X",
+      "--role",
+      "chef",
+      "--org",
+      "04",
+      "--data-dir",
+      dataDir,
+    );
+    expect(badRole.code).toBe(2);
+    expect(badRole.stderr).toMatch(/--role: "chef" är ingen roll/);
+    const verify = await uppf("verify-receipts", "--data-dir", dataDir);
+    expect(verify.code).toBe(0);
+  }, 60_000);
+
   it("writes a deployment manifest with every URL rewritten", async () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), "uppf-")), "manifest.xml");
     const ok = await uppf("manifest", "--base-url", "https://example.org/uppf", "--out", out);

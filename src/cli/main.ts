@@ -11,6 +11,8 @@ import { registerManifestCommand } from "./commands/manifest";
 import { registerTemplateCommand } from "./commands/template";
 import { registerValidateCommand } from "./commands/validate";
 import { registerCompileCommand } from "./commands/compile";
+import { registerUserCommands } from "./commands/user";
+import { registerReceiptCommands } from "./commands/receipts";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -53,6 +55,8 @@ function swedishHelp(text: string): string {
 
 const output = {
   writeOut: (text: string) => process.stdout.write(swedishHelp(text)),
+  // Help shown because a subcommand is missing goes to stderr.
+  writeErr: (text: string) => process.stderr.write(swedishHelp(text)),
   outputError: () => undefined,
 };
 
@@ -73,9 +77,15 @@ export function buildProgram(): Command {
   registerTemplateCommand(program);
   registerValidateCommand(program);
   registerCompileCommand(program);
-  for (const command of program.commands) {
-    command.exitOverride().configureOutput(output).helpOption("-h, --help", "visa hjälp");
-  }
+  registerUserCommands(program);
+  registerReceiptCommands(program);
+  const configure = (commands: readonly Command[]) => {
+    for (const command of commands) {
+      command.exitOverride().configureOutput(output).helpOption("-h, --help", "visa hjälp");
+      configure(command.commands);
+    }
+  };
+  configure(program.commands);
   return program;
 }
 
@@ -87,13 +97,9 @@ export async function runCli(argv: string[]): Promise<number> {
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (
-        err.code === "commander.helpDisplayed" ||
-        err.code === "commander.version" ||
-        err.code === "commander.help"
-      ) {
-        return 0;
-      }
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version") return 0;
+      // Help shown because a subcommand was missing (e.g. "uppf user"): a usage error.
+      if (err.code === "commander.help") return err.exitCode === 0 ? 0 : 2;
       console.error(`uppf: ${swedishUsage(err)}. Se "uppf --help".`);
       return 2;
     }
