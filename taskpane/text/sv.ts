@@ -99,6 +99,7 @@ export const sv = {
     cleared: "Markeringarna är borttagna. Dina egna färger och villkorsstyrda format är orörda.",
     stale: "Arbetsboken har ändrats; granskningen uppdateras …",
     more: (n: number) => `och ${n} celler till`,
+    showAll: (n: number) => `Visa alla ${n}`,
   },
   metrics: {
     heading: "Nyckeltal",

@@ -24,6 +24,8 @@ const useStyles = makeStyles({
 });
 
 const SEVERITIES: Severity[] = ["error", "warning", "info"];
+/** Findings shown per sheet before "Visa alla" (thousands of cards would slow the pane down). */
+const PAGE = 50;
 
 export function Review({
   host,
@@ -42,6 +44,8 @@ export function Review({
   const [status, setStatus] = useState<string>("");
   const [error, setError] = useState<string>("");
   const [busy, setBusy] = useState(false);
+  /** Sheets whose findings are all shown (long lists start with the first PAGE). */
+  const [expanded, setExpanded] = useState<Set<string>>(new Set());
 
   const groups = useMemo(() => {
     const m = new Map<string, Finding[]>();
@@ -137,7 +141,7 @@ export function Review({
             {sheet} <span className={c.muted}>({findings.length})</span>
           </h3>
           <ul className={s.list}>
-            {findings.map((f, i) => {
+            {(expanded.has(sheet) ? findings : findings.slice(0, PAGE)).map((f, i) => {
               const cells = findingCells(f);
               return (
                 <li
@@ -187,6 +191,11 @@ export function Review({
               );
             })}
           </ul>
+          {findings.length > PAGE && !expanded.has(sheet) && (
+            <Button appearance="subtle" onClick={() => setExpanded((e) => new Set(e).add(sheet))}>
+              {sv.review.showAll(findings.length)}
+            </Button>
+          )}
         </section>
       ))}
     </section>

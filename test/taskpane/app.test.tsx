@@ -179,4 +179,19 @@ describe("App", () => {
     expect(screen.getByTestId("host-status").textContent).toBe("Ansluten till Excel.");
     expect(screen.getByRole("alert").textContent).toMatch(/saknar ExcelApi 1\.9/);
   });
+
+  it("long finding lists start with 50 per sheet and expand on request", async () => {
+    const bad: Record<string, unknown> = { ...values };
+    for (const f of LATEST_TEMPLATE.fields.filter((x) => x.sheet === "Volymer" && x.month)) bad[f.key] = "x";
+    const host = new MemoryHost(snapshotFromValues(LATEST_TEMPLATE, bad as typeof values), "många.xlsx");
+    render(<App host={null} workbookHost={host} />);
+    await waitFor(() => expect(screen.getByTestId("verdict").textContent).toBe("Underkänd"));
+    fireEvent.click(screen.getByRole("tab", { name: "Granskning" }));
+    const volymer = screen.getByRole("region", { name: /^Volymer: (\d+) iakttagelser/ });
+    const total = Number(/(\d+) iakttagelser/.exec(volymer.getAttribute("aria-label") ?? "")?.[1]);
+    expect(total).toBeGreaterThan(50);
+    expect(within(volymer).getAllByTestId("finding")).toHaveLength(50);
+    fireEvent.click(within(volymer).getByRole("button", { name: `Visa alla ${total}` }));
+    expect(within(volymer).getAllByTestId("finding")).toHaveLength(total);
+  });
 });
