@@ -206,6 +206,24 @@ describe("ExcelHost cells, settings and selection", () => {
   });
 });
 
+describe("ExcelHost change events", () => {
+  it("reports changes by sheet name and source, and unsubscribes", async () => {
+    const wb = templateLike();
+    const f = fakeRun(wb);
+    const host = new ExcelHost({ run: f.run });
+    await host.readSnapshot();
+    const seen: string[] = [];
+    const off = await host.onChange((c) => seen.push(`${c.sheet}!${c.address} ${c.source}`));
+    expect(wb.changeHandlers).toHaveLength(1);
+    await wb.changeHandlers[0]({ worksheetId: "{2}", address: "C5", source: "Local" });
+    await wb.changeHandlers[0]({ worksheetId: "{1}", address: "C5:C6", source: "Remote" });
+    expect(seen).toEqual(["Ekonomi!C5 local", "Uppgifter!C5:C6 remote"]);
+    off();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(wb.changeHandlers).toHaveLength(0);
+  });
+});
+
 describe("chunkAddresses", () => {
   it("keeps every chunk under the limit and loses no cell", () => {
     const cells = Array.from({ length: 5000 }, (_, i) => `AB${i + 1}`);

@@ -32,6 +32,12 @@ export class FakeWorkbook {
   cfs: FakeCf[] = [];
   selected: { sheet: string; cell: string } | undefined;
   active: string | undefined;
+  /** Handlers registered with worksheets.onChanged (after their sync). */
+  changeHandlers: ((args: {
+    worksheetId: string;
+    address: string;
+    source: string;
+  }) => Promise<void> | void)[] = [];
   private nextCf = 1;
 
   addSheet(
@@ -193,7 +199,17 @@ class FakeWorkbookProxy {
 class FakeWorksheetCollection extends Proxy {
   private itemsValue: FakeWorksheet[] = [];
   readonly onChanged = {
-    add: (_h: unknown) => ({ context: this.ctx, remove: () => undefined }),
+    add: (h: (args: { worksheetId: string; address: string; source: string }) => Promise<void> | void) => {
+      this.ctx.queue({ kind: "command", run: () => this.ctx.model.changeHandlers.push(h) });
+      return {
+        context: this.ctx,
+        remove: () =>
+          this.ctx.queue({
+            kind: "command",
+            run: () => (this.ctx.model.changeHandlers = this.ctx.model.changeHandlers.filter((x) => x !== h)),
+          }),
+      };
+    },
   };
   load(_props: string): void {
     this.queueLoad(() => {
