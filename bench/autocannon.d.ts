@@ -27,6 +27,8 @@ declare module "autocannon" {
       errors: number;
       timeouts: number;
       non2xx: number;
+      /** Responses by HTTP status code. */
+      statusCodeStats?: Record<string, { count: number }>;
     }
   }
   function autocannon(opts: autocannon.Options): Promise<autocannon.Result>;

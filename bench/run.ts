@@ -2,25 +2,60 @@
  * `npm run bench`: measures every figure of BENCHMARKS.md in one run on this machine, each as a
  * ratio against a baseline measured in the same run (or as a count/size), and writes
  * bench/results.json and the table in BENCHMARKS.md.
- * Usage: npm run bench [-- --only id1,id2] [-- --quick]
+ * Usage: npm run bench [-- --only id1,id2]
+ * With --only, the other runners' figures are kept from the previous bench/results.json.
+ * PostgreSQL is measured too when DATABASE_URL is set:
+ *   export DATABASE_URL="$(/work/shared/tools/start-postgres)"; npm run bench
  */
 import { writeFileSync, readFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { fmt, machine, type Figure } from "./harness";
 import { validationFigure } from "./figures/validation";
 import { bundleFigure } from "./figures/bundle";
+import { pushFigures } from "./figures/push";
+import { pullFigures } from "./figures/pull";
+import { validateFileFigure } from "./figures/validateFile";
+import { batchFigure } from "./figures/batch";
+import { syncCallFigures } from "./figures/syncCalls";
+import { costKeyFigures } from "./figures/costKey";
+import { loadFigures } from "./figures/load";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..");
 
 type Runner = { id: string; run: () => Promise<Figure | Figure[]> };
 
+/** Seconds per load scenario (pull, then push), 50 clients. */
+const LOAD_SECONDS = 30;
+
+/** The load figures on PGlite, then on PostgreSQL when DATABASE_URL is set (runLoad reads the env). */
+async function loadOnEveryStore(): Promise<Figure[]> {
+  const url = process.env.DATABASE_URL;
+  delete process.env.DATABASE_URL;
+  let out: Figure[];
+  try {
+    out = await loadFigures(LOAD_SECONDS);
+  } finally {
+    if (url) process.env.DATABASE_URL = url;
+  }
+  if (url) out.push(...(await loadFigures(LOAD_SECONDS)));
+  return out;
+}
+
 async function runners(): Promise<Runner[]> {
   const { ensureBuilt } = await import("../test/support/build");
   return [
+    { id: "validate-file", run: validateFileFigure },
     { id: "validation-vs-loop", run: validationFigure },
+    { id: "batch-300-jobs", run: batchFigure },
+    { id: "pull-1m", run: pullFigures },
+    { id: "push-10k", run: pushFigures },
+    { id: "sync-calls", run: syncCallFigures },
     { id: "taskpane-initial-js", run: async () => bundleFigure(await ensureBuilt()) },
+    { id: "costkey-requests", run: costKeyFigures },
+    { id: "load", run: loadOnEveryStore },
   ];
 }
 
@@ -31,10 +66,11 @@ function row(f: Figure): string {
       : f.kind === "size"
         ? `${fmt(f.value, 1)} ${f.unit}`
         : `${fmt(f.value, f.kind === "count" ? 0 : 1)} ${f.unit}`;
-  const detail =
+  const timing =
     f.subject && f.base
       ? `${fmt(f.subject.median * 1000, 1)} ms mot ${fmt(f.base.median * 1000, 1)} ms (spridning ${fmt(f.subject.spread * 100, 0)} % / ${fmt(f.base.spread * 100, 0)} %, ${f.subject.runs} körningar)`
-      : (f.note ?? "");
+      : "";
+  const detail = [timing, f.note ?? ""].filter(Boolean).join("; ");
   const store = f.store ? ` (${f.store})` : "";
   return `| ${f.title}${store} | ${f.baseline} | ${f.target} | **${value}** | ${f.pass ? "uppfyllt" : "**ej uppfyllt**"} | ${detail} |`;
 }
@@ -44,9 +80,13 @@ async function main() {
   const onlyIdx = args.indexOf("--only");
   const only = onlyIdx >= 0 ? new Set(args[onlyIdx + 1].split(",")) : null;
   const figures: Figure[] = [];
+  const started = Date.now();
+  const loadBefore = os.loadavg()[0];
+  const seconds: Record<string, number> = {};
   for (const r of await runners()) {
     if (only && !only.has(r.id)) continue;
     process.stderr.write(`mäter ${r.id} …\n`);
+    const t0 = Date.now();
     try {
       const out = await r.run();
       figures.push(...(Array.isArray(out) ? out : [out]));
@@ -64,11 +104,42 @@ async function main() {
         note: `mätningen misslyckades: ${e instanceof Error ? e.message : String(e)}`,
       });
     }
+    seconds[r.id] = Math.round((Date.now() - t0) / 1000);
+    process.stderr.write(`  ${seconds[r.id]} s\n`);
   }
-  const result = { machine: machine(), date: new Date().toISOString(), figures };
+  if (only) {
+    // Keep the figures of the runners not measured now (figure ids start with their runner's id).
+    try {
+      const previous = JSON.parse(readFileSync(path.join(here, "results.json"), "utf8")) as {
+        figures: Figure[];
+      };
+      const kept = previous.figures.filter((f) => ![...only].some((id) => f.id.startsWith(id)));
+      const order = (await runners()).map((r) => r.id);
+      const rank = (f: Figure) => order.findIndex((id) => f.id.startsWith(id));
+      figures.splice(0, figures.length, ...[...kept, ...figures].sort((a, b) => rank(a) - rank(b)));
+    } catch {
+      // no previous results: only this run's figures
+    }
+  }
+  const totalSeconds = Math.round((Date.now() - started) / 1000);
+  const loadAverage = [loadBefore, os.loadavg()[0]];
+  const postgres = Boolean(process.env.DATABASE_URL);
+  const result = {
+    machine: machine(),
+    date: new Date().toISOString(),
+    totalSeconds,
+    seconds,
+    loadAverage,
+    postgres,
+    figures,
+  };
   writeFileSync(path.join(here, "results.json"), JSON.stringify(result, null, 2) + "\n");
   const table = [
-    `Mätt ${result.date.slice(0, 10)} på ${result.machine}.`,
+    `Mätt ${result.date.slice(0, 16).replace("T", " ")} UTC på ${result.machine}; hela körningen tog ${Math.floor(totalSeconds / 60)} min ${totalSeconds % 60} s. ` +
+      `Belastning (load average, 1 min) ${fmt(loadAverage[0], 1)} vid start och ${fmt(loadAverage[1], 1)} vid slut på ${os.cpus().length} kärnor. ` +
+      (postgres
+        ? "Lagringen: PGlite och PostgreSQL (DATABASE_URL)."
+        : "Lagringen: endast PGlite (DATABASE_URL saknades, PostgreSQL mättes inte)."),
     "",
     "| mått | jämfört med (samma körning) | mål | värde | status | detaljer |",
     "|---|---|---|---|---|---|",

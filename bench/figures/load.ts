@@ -27,6 +27,8 @@ export interface LoadResult {
   averageMs: number;
   total: number;
   errors: number;
+  /** What the errors were, e.g. "3 tidsgränser (10 s), 2 × HTTP 503" ("" when none). */
+  errorDetail: string;
 }
 
 export async function runLoad(opts: { connections?: number; duration?: number } = {}): Promise<{
@@ -103,6 +105,15 @@ export async function runLoad(opts: { connections?: number; duration?: number } 
         averageMs: r.latency.average,
         total: r.requests.total,
         errors: r.errors + r.timeouts + r.non2xx,
+        errorDetail: [
+          r.timeouts ? `${r.timeouts} tidsgränser (10 s)` : "",
+          r.errors - r.timeouts > 0 ? `${r.errors - r.timeouts} anslutningsfel` : "",
+          ...Object.entries(r.statusCodeStats ?? {})
+            .filter(([code]) => !code.startsWith("2"))
+            .map(([code, s]) => `${s.count} × HTTP ${code}`),
+        ]
+          .filter(Boolean)
+          .join(", "),
       });
     }
   } finally {
@@ -133,6 +144,6 @@ export async function loadFigures(duration = 10): Promise<Figure[]> {
     unit: "förfrågningar/s",
     pass: r.errors === 0,
     store: run.store,
-    note: `p99 ${fmt(r.p99Ms, 0)} ms, medel ${fmt(r.averageMs, 1)} ms, ${r.total} förfrågningar, ${r.errors} fel`,
+    note: `p99 ${fmt(r.p99Ms, 0)} ms, medel ${fmt(r.averageMs, 1)} ms, ${r.total.toLocaleString("sv-SE")} förfrågningar, ${r.errors} fel${r.errorDetail ? ` (${r.errorDetail})` : ""}`,
   }));
 }
