@@ -112,7 +112,10 @@ export function Review({
           {sv.review.clear}
         </Button>
       </div>
-      <div role="group" aria-label={sv.review.filter} className={c.row}>
+      <div role="group" aria-labelledby="severity-filter-label" className={c.row}>
+        <span id="severity-filter-label" className={c.muted}>
+          {sv.review.filter}:
+        </span>
         {SEVERITIES.map((sev) => (
           <ToggleButton
             key={sev}
