@@ -217,6 +217,8 @@ export const sv = {
     theirs: "Deras",
     keepMine: "Behåll min",
     keepTheirs: "Ta deras",
+    otherValue: (cell: string) => `Annat värde för ${cell}`,
+    useValue: "Använd värdet",
     lastSync: (t: string) => `Senast synkad ${t}`,
     never: "Har inte synkats ännu.",
     syncNow: "Synka nu",

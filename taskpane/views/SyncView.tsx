@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
-import { Badge, Button, Field, Select, makeStyles, tokens } from "@fluentui/react-components";
+import { Badge, Button, Field, Input, Select, makeStyles, tokens } from "@fluentui/react-components";
+import { parseSwedishNumber } from "../../src/domain/format";
 import type { SyncStatus } from "../sync";
 import type { SyncConnection } from "../state/useSync";
 import { sv } from "../text/sv";
@@ -70,10 +71,19 @@ export function SyncView({
   const pending = client?.pendingEdits() ?? [];
   const conflicts = client?.listConflicts() ?? [];
 
-  async function resolve(id: string, choice: "mine" | "theirs") {
+  const [edits, setEdits] = useState<Record<string, string>>({});
+
+  async function resolve(id: string, choice: "mine" | "theirs" | "edit", value?: string) {
     setError("");
     try {
-      await client?.resolveConflict(id, choice);
+      if (choice === "edit") {
+        // A number typed the Swedish way is stored as a number; anything else as text; empty clears the cell.
+        const text = (value ?? "").trim();
+        const n = parseSwedishNumber(text);
+        await client?.resolveConflict(id, "edit", text === "" ? null : n !== null ? n : text);
+      } else {
+        await client?.resolveConflict(id, choice);
+      }
       force((n) => n + 1);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -182,6 +192,24 @@ export function SyncView({
                       {sv.sync.keepTheirs}
                     </Button>
                   </div>
+                  <form
+                    className={c.row}
+                    onSubmit={(e) => {
+                      e.preventDefault();
+                      void resolve(k.id, "edit", edits[k.id]);
+                    }}
+                  >
+                    <Field label={sv.sync.otherValue(`${k.sheet}!${k.cell}`)} style={{ flex: "1 1 160px" }}>
+                      <Input
+                        size="small"
+                        value={edits[k.id] ?? ""}
+                        onChange={(_, d) => setEdits((m) => ({ ...m, [k.id]: d.value }))}
+                      />
+                    </Field>
+                    <Button size="small" type="submit" style={{ alignSelf: "flex-end" }}>
+                      {sv.sync.useValue}
+                    </Button>
+                  </form>
                 </li>
               ))}
             </ul>

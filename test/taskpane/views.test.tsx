@@ -238,7 +238,7 @@ describe("Synk", () => {
     const client = {
       pendingEdits: () => [{ mutationId: 3, sheet: "Ekonomi", cell: "C5", value: 1200 }],
       listConflicts: () =>
-        resolved.length
+        resolved.some((r) => r.endsWith(":theirs"))
           ? []
           : [
               {
@@ -252,7 +252,8 @@ describe("Synk", () => {
                 state: "open",
               },
             ],
-      resolveConflict: async (id: string, choice: string) => void resolved.push(`${id}:${choice}`),
+      resolveConflict: async (id: string, choice: string, value?: unknown) =>
+        void resolved.push(`${id}:${choice}${value === undefined ? "" : `=${String(value)}`}`),
       syncNow: async () => undefined,
     };
     wrap(
@@ -267,8 +268,13 @@ describe("Synk", () => {
     expect(within(conflict).getByText("Ursprung").nextSibling?.textContent).toBe("100");
     expect(within(conflict).getByText("Min").nextSibling?.textContent).toBe("150");
     expect(within(conflict).getByText("Deras").nextSibling?.textContent).toBe("175");
-    fireEvent.click(within(conflict).getByRole("button", { name: "Ta deras" }));
-    await waitFor(() => expect(resolved).toEqual(["k1:theirs"]));
+    fireEvent.change(within(conflict).getByLabelText("Annat värde för Ekonomi!C6"), {
+      target: { value: "1 234,5" },
+    });
+    fireEvent.click(within(conflict).getByRole("button", { name: "Använd värdet" }));
+    await waitFor(() => expect(resolved).toEqual(["k1:edit=1234.5"]));
+    fireEvent.click(within(screen.getByTestId("conflict")).getByRole("button", { name: "Ta deras" }));
+    await waitFor(() => expect(resolved).toEqual(["k1:edit=1234.5", "k1:theirs"]));
     await waitFor(() => expect(screen.queryByTestId("conflict")).toBeNull());
   });
 });
