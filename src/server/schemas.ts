@@ -1,6 +1,7 @@
 /** zod schemas for the API's requests and replies (the OpenAPI document is generated from them). */
 import { z } from "zod";
 import { CellAddressSchema, CellValueSchema, SheetNameSchema, WorkbookIdSchema } from "../sync/protocol";
+import { getTemplate, TEMPLATES } from "../domain/template";
 
 export const ErrorSchema = z.object({
   code: z.string(),
@@ -101,18 +102,24 @@ export const WorkbookSchema = z.object({
   templateVersion: z.string(),
   createdAt: z.string(),
 });
-export const NewWorkbookSchema = z.object({
-  title: Text(300, "Arbetsbokens titel"),
-  templateId: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]{1,64}$/, "Mall-id får bara innehålla A–Z, a–z, 0–9, _, . och -"),
-  templateVersion: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]{1,32}$/, "Mallversionen får bara innehålla A–Z, a–z, 0–9, _, . och -"),
-  purchaserOrgId: OrgIdSchema.optional(),
-  providerOrgId: OrgIdSchema.optional(),
-  avtalId: z.string().max(64).optional(),
-});
+export const NewWorkbookSchema = z
+  .object({
+    title: Text(300, "Arbetsbokens titel"),
+    templateId: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, "Mall-id får bara innehålla A–Z, a–z, 0–9, _, . och -"),
+    templateVersion: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,32}$/, "Mallversionen får bara innehålla A–Z, a–z, 0–9, _, . och -"),
+    purchaserOrgId: OrgIdSchema.optional(),
+    providerOrgId: OrgIdSchema.optional(),
+    avtalId: z.string().max(64).optional(),
+  })
+  .refine((w) => getTemplate(w.templateId, w.templateVersion) !== undefined, {
+    path: ["templateVersion"],
+    message:
+      "Okänd mall eller mallversion (kända: " + TEMPLATES.map((t) => `${t.id} ${t.version}`).join(", ") + ")",
+  });
 export const WorkbookIdParamSchema = z.object({ id: WorkbookIdSchema });
 export const CellsSchema = z.object({
   cells: z.array(
@@ -157,7 +164,17 @@ export const ReceiptSchema = z.object({
   prevHash: z.string(),
   hash: z.string(),
 });
-export const SubmissionCreatedSchema = z.object({ submissionId: z.string(), receipt: ReceiptSchema });
+export const SubmissionCreatedSchema = z.object({
+  submissionId: z.string(),
+  receipt: ReceiptSchema,
+  /** The server's own validation of the stored cells (the request's verdict is what the client claimed). */
+  serverVerdict: z.object({
+    status: z.enum(["godkand", "varningar", "fel"]),
+    errorCount: z.number().int().nonnegative(),
+    warningCount: z.number().int().nonnegative(),
+    findings: z.array(z.unknown()),
+  }),
+});
 export const ChainVerificationSchema = z.object({
   receivingOrgId: z.string(),
   count: z.number().int(),

@@ -8,6 +8,7 @@
  */
 import type { Db, Queryable } from "./db";
 import { hashToken, type Role } from "./auth";
+import { TEMPLATE_V1 } from "../domain/template";
 
 export const SEED_AGREEMENT_ID = "inkop-04-19";
 export const SEED_COST_KEY_ID = "inkop-04-19-kostnader";
@@ -102,9 +103,9 @@ export async function seedDevUsers(db: Db): Promise<void> {
     }
     await tx.query(
       `INSERT INTO workbooks (id, title, provider_org_id, purchaser_org_id, template_id, template_version, created_by)
-       VALUES ($1, 'Uppföljning 2026 – Exempelvården AB (demo)', $2, '04', 'uppfoljning', '1', $3)
+       VALUES ($1, 'Uppföljning 2026 – Exempelvården AB (demo)', $2, '04', $4, $5, $3)
        ON CONFLICT (id) DO NOTHING`,
-      [DEV_WORKBOOK_ID, DEV_PROVIDER_ORG.id, utforareId],
+      [DEV_WORKBOOK_ID, DEV_PROVIDER_ORG.id, utforareId, TEMPLATE_V1.id, TEMPLATE_V1.version],
     );
   });
 }

@@ -18,6 +18,7 @@ import { ApiError, badRequest, conflict, forbidden, notFound } from "./errors";
 import { assertWorkbookAccess, canUseWorkbooks, workbookAccessSql } from "./sync";
 import type { CellValue } from "../sync/protocol";
 import { parseOrgNumber } from "../domain/orgnr";
+import { serverVerdict } from "./verdict";
 
 // ---------------------------------------------------------------- organisations and users
 
@@ -431,7 +432,7 @@ export async function submitWorkbook(
   p: Principal,
   workbookId: string,
   verdict: Verdict,
-): Promise<{ submissionId: string; receipt: Receipt }> {
+): Promise<{ submissionId: string; receipt: Receipt; serverVerdict: Verdict }> {
   requireRole(p, "utforare", "controller");
   if (p.role !== "utforare") throw forbidden("Bara utföraren lämnar in sin arbetsbok.");
   return db.transaction(async (tx) => {
@@ -449,6 +450,9 @@ export async function submitWorkbook(
       providerOrgId: wb.providerOrgId,
       purchaserOrgId: wb.purchaserOrgId,
       cells,
+      // The server's own validation of exactly these cells (the client's verdict is kept beside
+      // it as claimed); both are covered by the content hash in the receipt.
+      serverVerdict: serverVerdict(wb.templateId, wb.templateVersion, cells),
     };
     const contentSha256 = sha256Hex(canonicalJson({ content, verdict }));
     const issuedAt = new Date().toISOString();
@@ -504,7 +508,7 @@ export async function submitWorkbook(
       entityId: workbookId,
       newValue: { submissionId: sub.id, receiptSeq: receipt.seq, contentSha256 },
     });
-    return { submissionId: sub.id, receipt };
+    return { submissionId: sub.id, receipt, serverVerdict: content.serverVerdict };
   });
 }
 

@@ -127,8 +127,8 @@ describe("uppf user add / org add / verify-receipts", () => {
       });
       const wb = await api.post("/api/workbooks", controllerToken, {
         title: "Uppföljning 2026",
-        templateId: "uppfoljning",
-        templateVersion: "1",
+        templateId: "uppf-mall",
+        templateVersion: "1.0.0",
         providerOrgId: "559200-4567",
       });
       expect(wb.status).toBe(201);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseTargets } from "../support/env";
 import { DEV_WORKBOOK_ID, SEED_COST_KEY_ID } from "../../src/server/index";
 import { verifyReceiptChains } from "../../src/server/store";
+import { exampleSubmission, TEMPLATE_V1 } from "../../src/domain";
 import { client, mutation, startTestServer, TOKENS, type TestServer } from "./helpers";
 
 interface Version {
@@ -166,6 +167,13 @@ for (const target of databaseTargets()) {
         submitterName: "Ulf Utförare (demo)",
       });
       expect(r1.body.receipt.contentSha256).toMatch(/^[0-9a-f]{64}$/);
+      // The server validates the stored cells itself: the nearly empty demo workbook fails,
+      // whatever the client claimed.
+      expect(r1.body.serverVerdict.status).toBe("fel");
+      expect(r1.body.serverVerdict.errorCount).toBeGreaterThan(0);
+      expect(r1.body.serverVerdict.findings).toContainEqual(
+        expect.objectContaining({ severity: "fel", code: "REQUIRED_MISSING" }),
+      );
       const r2 = await api.post(`/api/workbooks/${DEV_WORKBOOK_ID}/submissions`, TOKENS.utforare, {
         verdict,
       });
@@ -200,6 +208,37 @@ for (const target of databaseTargets()) {
       ]);
       const viaApi = await api.get("/api/receipts/verify", TOKENS.admin04);
       expect(viaApi.body.ok).toBe(false);
+    });
+
+    it("a complete example submission pushed cell by cell gets the server's verdict GODKÄND", async () => {
+      const wb = await api.post("/api/workbooks", TOKENS.utforare, {
+        title: "Exempel primärvård",
+        templateId: TEMPLATE_V1.id,
+        templateVersion: TEMPLATE_V1.version,
+        purchaserOrgId: "04",
+      });
+      expect(wb.status).toBe(201);
+      const values = exampleSubmission("primarvard", TEMPLATE_V1);
+      const c = "client-example-1";
+      const mutations = TEMPLATE_V1.fields
+        .filter((f) => values[f.key] !== undefined && values[f.key] !== null)
+        .map((f, i) => mutation(c, i + 1, wb.body.id, f.cell, 0, values[f.key] as string | number, f.sheet));
+      const push = await api.post("/api/sync/push", TOKENS.utforare, { clientId: c, mutations });
+      expect(push.status).toBe(200);
+      const sub = await api.post(`/api/workbooks/${wb.body.id}/submissions`, TOKENS.utforare, {
+        verdict: { status: "godkand", errorCount: 0, warningCount: 0 },
+      });
+      expect(sub.status).toBe(201);
+      expect(sub.body.serverVerdict).toMatchObject({ status: "godkand", errorCount: 0 });
+      // An unknown template is refused when the workbook is created.
+      const bad = await api.post("/api/workbooks", TOKENS.utforare, {
+        title: "x",
+        templateId: "uppf-mall",
+        templateVersion: "9.9.9",
+        purchaserOrgId: "04",
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.body.message).toMatch(/Okänd mall/);
     });
 
     it("the audit log refuses UPDATE, DELETE and TRUNCATE; cell edits are logged with old → new and mutation id", async () => {

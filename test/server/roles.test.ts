@@ -84,8 +84,8 @@ const rows: Row[] = [
     run: (api, r) =>
       api.post("/api/workbooks", token(r), {
         title: "Uppföljning kv 1",
-        templateId: "uppfoljning",
-        templateVersion: "1",
+        templateId: "uppf-mall",
+        templateVersion: "1.0.0",
         ...(r === "utforare" ? { purchaserOrgId: "04" } : { providerOrgId: "559100-1234" }),
       }),
   },
@@ -484,15 +484,15 @@ for (const target of databaseTargets()) {
     it("utförare cannot create a workbook addressed to a provider or an unknown organisation", async () => {
       const r = await api.post("/api/workbooks", TOKENS.utforare, {
         title: "x",
-        templateId: "uppfoljning",
-        templateVersion: "1",
+        templateId: "uppf-mall",
+        templateVersion: "1.0.0",
         purchaserOrgId: "559100-1234",
       });
       expect(r.status).toBe(404);
       const r2 = await api.post("/api/workbooks", TOKENS.controller04, {
         title: "x",
-        templateId: "uppfoljning",
-        templateVersion: "1",
+        templateId: "uppf-mall",
+        templateVersion: "1.0.0",
         providerOrgId: "19",
       });
       expect(r2.status).toBe(404);

@@ -147,8 +147,8 @@ for (const target of databaseTargets()) {
       for (const s of INJECTIONS) {
         const wb = await api.post("/api/workbooks", TOKENS.utforare, {
           title: s,
-          templateId: "uppfoljning",
-          templateVersion: "1",
+          templateId: "uppf-mall",
+          templateVersion: "1.0.0",
           purchaserOrgId: "04",
         });
         expect(wb.status, wb.text).toBe(201);

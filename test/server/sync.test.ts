@@ -21,8 +21,8 @@ for (const target of databaseTargets()) {
       api = client(ts.url);
       const r = await api.post("/api/workbooks", TOKENS.controller04, {
         title: "Andra arbetsboken",
-        templateId: "uppfoljning",
-        templateVersion: "1",
+        templateId: "uppf-mall",
+        templateVersion: "1.0.0",
         providerOrgId: "559100-1234",
       });
       wb2 = r.body.id;
