@@ -104,7 +104,8 @@ export async function runLoad(opts: { connections?: number; duration?: number } 
         p99Ms: r.latency.p99,
         averageMs: r.latency.average,
         total: r.requests.total,
-        errors: r.errors + r.timeouts + r.non2xx,
+        // autocannon counts a timeout in `errors` too (and in `timeouts`): count it once.
+        errors: r.errors + r.non2xx,
         errorDetail: [
           r.timeouts ? `${r.timeouts} tidsgränser (10 s)` : "",
           r.errors - r.timeouts > 0 ? `${r.errors - r.timeouts} anslutningsfel` : "",

@@ -29,7 +29,7 @@ interface Filled {
   close: () => Promise<void>;
 }
 
-async function principal(db: Db): Promise<Principal> {
+export async function principal(db: Db): Promise<Principal> {
   const [u] = await db.query<{ id: string; name: string }>(
     `SELECT id::text, name FROM users WHERE role = 'utforare' AND org_id = $1 LIMIT 1`,
     [DEV_PROVIDER_ORG.id],
@@ -38,7 +38,7 @@ async function principal(db: Db): Promise<Principal> {
 }
 
 /** Fill `cells` and `changes` with `total` cells in workbooks of 10 000 cells (set-based). */
-async function fill(db: Db, p: Principal, total: number): Promise<string> {
+export async function fill(db: Db, p: Principal, total: number): Promise<string> {
   const workbooks = Math.ceil(total / CELLS_PER_WORKBOOK);
   await db.query(
     `INSERT INTO workbooks (id, title, provider_org_id, purchaser_org_id, template_id, template_version, created_by)
@@ -118,7 +118,7 @@ async function pullOne(s: Filled): Promise<void> {
   if (r.changes.length !== 1 || r.hasMore) throw new Error(`väntade 1 ändring, fick ${r.changes.length}`);
 }
 
-async function measure(store: "pglite" | "postgres"): Promise<Figure> {
+async function measure(store: "pglite" | "postgres"): Promise<Figure[]> {
   const small = await filled(SMALL, store);
   let large: Filled | undefined;
   try {
@@ -136,7 +136,50 @@ async function measure(store: "pglite" | "postgres"): Promise<Figure> {
       15,
       2,
     );
-    return {
+    // Added figure (not in the issue's list): a push of 5 mutations (typing in the workbook)
+    // into the same two stores, after the pulls.
+    let k = 0;
+    const push5 = async (st: Filled) => {
+      const clientId = `bench-push5-${randomBytes(4).toString("hex")}`;
+      const base = k++ * 5;
+      const out = await applyPush(
+        st.db,
+        st.principal,
+        clientId,
+        Array.from({ length: 5 }, (_, i) => ({
+          clientId,
+          mutationId: i + 1,
+          workbookId: st.workbookId,
+          sheet: "Ny",
+          cell: `A${base + i + 1}`,
+          baseVersion: 0,
+          value: base + i,
+          authoredAt: new Date().toISOString(),
+        })),
+      );
+      if (out.outcomes.some((o) => o.status !== "applied")) throw new Error("push tillämpades inte");
+    };
+    const w = await compare(
+      () => push5(l),
+      () => push5(small),
+      store === "pglite" ? 5 : 9,
+      1,
+    );
+    const pushFigure: Figure = {
+      id: `pull-1m-push5-${store}`,
+      title: "Tillagt mått: push av 5 ändringar med 1 000 000 lagrade celler",
+      baseline: "samma push med 10 000 lagrade celler",
+      target: "≤ 1,5× (som pull)",
+      kind: "ratio",
+      value: w.ratio,
+      unit: "×",
+      pass: w.ratio <= 1.5,
+      subject: w.subject,
+      base: w.base,
+      store,
+      note: "inte i ärendets lista; visar om en vanlig push beror på hur mycket som redan är lagrat",
+    };
+    const pullFigure: Figure = {
       id: `pull-1m-${store}`,
       title: "Pull av 1 ändring med 1 000 000 lagrade celler",
       baseline: "samma pull med 10 000 lagrade celler",
@@ -150,6 +193,7 @@ async function measure(store: "pglite" | "postgres"): Promise<Figure> {
       store,
       note: `${reps} pull i följd per körning; cellerna i arbetsböcker om 10 000 med en rad var i ändringsloggen`,
     };
+    return [pullFigure, pushFigure];
   } finally {
     await large?.close();
     await small.close();
@@ -157,7 +201,7 @@ async function measure(store: "pglite" | "postgres"): Promise<Figure> {
 }
 
 export async function pullFigures(): Promise<Figure[]> {
-  const out = [await measure("pglite")];
-  if (process.env.DATABASE_URL) out.push(await measure("postgres"));
+  const out = await measure("pglite");
+  if (process.env.DATABASE_URL) out.push(...(await measure("postgres")));
   return out;
 }
