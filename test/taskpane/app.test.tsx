@@ -89,8 +89,14 @@ describe("App", () => {
     fireEvent.click(screen.getByRole("button", { name: "Markera i arbetsboken" }));
     await waitFor(() => expect(host.highlightedCells().length).toBeGreaterThanOrEqual(2));
     expect(host.highlightedCells().some((m) => m.sheet === "Ekonomi" && m.severity === "error")).toBe(true);
+    // The buttons are disabled while the highlights are written: wait until the pane is done.
+    await waitFor(() =>
+      expect((screen.getByRole("button", { name: "Rensa markeringar" }) as HTMLButtonElement).disabled).toBe(
+        false,
+      ),
+    );
     fireEvent.click(screen.getByRole("button", { name: "Rensa markeringar" }));
-    await waitFor(() => expect(host.highlightedCells()).toEqual([]));
+    await waitFor(() => expect(host.highlightedCells()).toEqual([]), { timeout: 5000 });
     // Filter off everything: a designed message, not an empty list.
     fireEvent.click(screen.getByTestId("filter-error"));
     expect(screen.getByText("Inga iakttagelser med den valda allvarlighetsgraden.")).toBeTruthy();
