@@ -10,5 +10,6 @@ export default defineConfig({
     pool: "forks",
     maxWorkers: 2,
     reporters: ["default", "./test/support/summary-reporter.ts"],
+    setupFiles: ["./test/support/setup.ts"],
   },
 });
