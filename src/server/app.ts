@@ -344,6 +344,66 @@ export function createApp(deps: AppDeps): OpenAPIHono<Env> {
     async (c) => c.json(await store.verifyReceiptsFor(db, c.get("principal")), 200),
   );
 
+  // ------------------------------------------------------------------ deviation responses
+  app.openapi(
+    route({
+      method: "get",
+      path: "/api/workbooks/{id}/deviation-responses",
+      summary: "Förklaringar till avtalsavvikelser och beslut om dem (utförare, mottagarens controller)",
+      request: { params: S.WorkbookIdParamSchema },
+      responses: { 200: json(z.array(S.DeviationResponseSchema), "Förklaringar och beslut"), ...errors },
+    }),
+    async (c) =>
+      c.json(await store.listDeviationResponses(db, c.get("principal"), c.req.valid("param").id), 200),
+  );
+  app.openapi(
+    route({
+      method: "put",
+      path: "/api/workbooks/{id}/deviation-responses/{avtalId}/{clauseId}",
+      summary: "Skriv förklaring till en avvikelse (utförare); ett tidigare beslut nollställs",
+      request: { params: S.DeviationParamSchema, ...body(S.JustificationSchema) },
+      responses: { 200: json(S.DeviationResponseSchema, "Sparad"), ...errors },
+    }),
+    async (c) => {
+      const { id, avtalId, clauseId } = c.req.valid("param");
+      const b = c.req.valid("json");
+      return c.json(
+        await store.saveJustification(
+          db,
+          c.get("principal"),
+          id,
+          { avtalId, avtalVersion: b.avtalVersion, clauseId },
+          b.justification,
+        ),
+        200,
+      );
+    },
+  );
+  app.openapi(
+    route({
+      method: "post",
+      path: "/api/workbooks/{id}/deviation-responses/{avtalId}/{clauseId}/decision",
+      summary: "Godta eller avvisa utförarens förklaring (mottagarens controller)",
+      request: { params: S.DeviationParamSchema, ...body(S.DecisionSchema) },
+      responses: { 200: json(S.DeviationResponseSchema, "Beslutet"), ...errors },
+    }),
+    async (c) => {
+      const { id, avtalId, clauseId } = c.req.valid("param");
+      const b = c.req.valid("json");
+      return c.json(
+        await store.decideDeviation(
+          db,
+          c.get("principal"),
+          id,
+          { avtalId, avtalVersion: b.avtalVersion, clauseId },
+          b.decision,
+          b.note,
+        ),
+        200,
+      );
+    },
+  );
+
   // ------------------------------------------------------------------ sync
   app.openapi(
     route({

@@ -228,3 +228,47 @@ export const VersionIdParamSchema = z.object({
 
 export const AuditQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
 export const AuditEntrySchema = z.record(z.string(), z.unknown());
+
+/** Multi-line free text: line breaks and tabs are fine, other control characters are not. */
+const LongText = (max: number, what: string) =>
+  z
+    .string(`${what} ska vara text`)
+    .trim()
+    .max(max, `${what} är längre än ${max} tecken`)
+    .refine((s) => !hasControlChars(s.replace(/[\n\r\t]/g, " ")), `${what} innehåller otillåtna styrtecken`);
+
+/** Avtal ids, versions and clause ids come from the avtal document ("PV-LOV-2024", "2024.2", "6.2"). */
+const AvtalToken = (what: string) =>
+  z
+    .string(`${what} ska vara text`)
+    .regex(/^[\p{L}\p{N}_.:-]{1,100}$/u, `${what} får bara innehålla bokstäver, siffror, _, ., : och -`);
+
+export const DeviationParamSchema = z.object({
+  id: WorkbookIdSchema,
+  avtalId: AvtalToken("Avtals-id"),
+  clauseId: AvtalToken("Avtalspunkten"),
+});
+export const DeviationResponseSchema = z.object({
+  workbookId: z.string(),
+  avtalId: z.string(),
+  avtalVersion: z.string(),
+  clauseId: z.string(),
+  justification: z.string(),
+  justifiedBy: z.string(),
+  justifiedByName: z.string(),
+  justifiedAt: z.string(),
+  decision: z.enum(["accepted", "rejected"]).nullable(),
+  decisionNote: z.string().nullable(),
+  decidedBy: z.string().nullable(),
+  decidedByName: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+});
+export const JustificationSchema = z.object({
+  avtalVersion: AvtalToken("Avtalets version"),
+  justification: LongText(4000, "Förklaringen").refine((s) => s.length > 0, "Förklaringen får inte vara tom"),
+});
+export const DecisionSchema = z.object({
+  avtalVersion: AvtalToken("Avtalets version"),
+  decision: z.enum(["accepted", "rejected"], 'Beslutet ska vara "accepted" (godtagen) eller "rejected" (avvisad)'),
+  note: LongText(2000, "Kommentaren").optional(),
+});
