@@ -135,6 +135,15 @@ for (const target of databaseTargets()) {
       expect(both.map((r: { avtalVersion: string }) => r.avtalVersion)).toEqual(["2024.2", "2025.1"]);
     });
 
+    it("the routes are in the OpenAPI document", async () => {
+      const r = await api.get("/api/openapi.json", TOKENS.utforare);
+      expect(r.status).toBe(200);
+      const paths = r.body.paths;
+      expect(paths["/api/workbooks/{id}/deviation-responses"].get).toBeTruthy();
+      expect(paths["/api/workbooks/{id}/deviation-responses/{avtalId}/{clauseId}"].put).toBeTruthy();
+      expect(paths["/api/workbooks/{id}/deviation-responses/{avtalId}/{clauseId}/decision"].post).toBeTruthy();
+    });
+
     it("409 when there is no justification to decide on (also for another avtal version)", async () => {
       const r = await decide("9.1", TOKENS.controller04, { avtalVersion: "2024.2", decision: "accepted" });
       expect(r.status).toBe(409);
