@@ -125,7 +125,15 @@ export function App({ host, workbookHost = null, apiBaseUrl = "", hostProblem }:
         <Review host={wbHost!} analysis={a!} stale={wb.stale} onRevalidate={() => void wb.refresh()} />
       )),
     metrics: () => needsWorkbook(() => <Metrics analysis={a!} />),
-    contract: () => needsWorkbook(() => <Contract analysis={a!} me={session.me} />),
+    contract: () =>
+      needsWorkbook(() => (
+        <Contract
+          analysis={a!}
+          me={session.me}
+          api={api}
+          workbookId={session.status === "signedIn" ? connection.workbookId : undefined}
+        />
+      )),
     costsplit: () => <CostSplit api={api} me={session.me} />,
     sync: () => (
       <SyncView

@@ -269,6 +269,9 @@ export const JustificationSchema = z.object({
 });
 export const DecisionSchema = z.object({
   avtalVersion: AvtalToken("Avtalets version"),
-  decision: z.enum(["accepted", "rejected"], 'Beslutet ska vara "accepted" (godtagen) eller "rejected" (avvisad)'),
+  decision: z.enum(
+    ["accepted", "rejected"],
+    'Beslutet ska vara "accepted" (godtagen) eller "rejected" (avvisad)',
+  ),
   note: LongText(2000, "Kommentaren").optional(),
 });

@@ -47,6 +47,23 @@ export interface WorkbookInfo {
   templateVersion: string;
 }
 
+/** The provider's justification of a contract deviation and the purchaser's decision (server row). */
+export interface DeviationResponse {
+  workbookId: string;
+  avtalId: string;
+  avtalVersion: string;
+  clauseId: string;
+  justification: string;
+  justifiedBy: string;
+  justifiedByName: string;
+  justifiedAt: string;
+  decision: "accepted" | "rejected" | null;
+  decisionNote: string | null;
+  decidedBy: string | null;
+  decidedByName: string | null;
+  decidedAt: string | null;
+}
+
 export class ApiError extends Error {
   override readonly name = "ApiError";
   constructor(
@@ -147,4 +164,29 @@ export class ApiClient {
   approve(versionId: string): Promise<CostKeyVersion> {
     return this.request("POST", `/api/cost-key-versions/${encodeURIComponent(versionId)}/approve`);
   }
+  deviationResponses(workbookId: string): Promise<DeviationResponse[]> {
+    return this.request("GET", `/api/workbooks/${encodeURIComponent(workbookId)}/deviation-responses`);
+  }
+  /** Utförare: write a justification (clears an earlier decision). */
+  saveJustification(
+    workbookId: string,
+    avtalId: string,
+    clauseId: string,
+    body: { avtalVersion: string; justification: string },
+  ): Promise<DeviationResponse> {
+    return this.request("PUT", deviationPath(workbookId, avtalId, clauseId), body);
+  }
+  /** Controller of the receiving organisation: accept or reject the justification. */
+  decideDeviation(
+    workbookId: string,
+    avtalId: string,
+    clauseId: string,
+    body: { avtalVersion: string; decision: "accepted" | "rejected"; note?: string },
+  ): Promise<DeviationResponse> {
+    return this.request("POST", `${deviationPath(workbookId, avtalId, clauseId)}/decision`, body);
+  }
+}
+
+function deviationPath(workbookId: string, avtalId: string, clauseId: string): string {
+  return `/api/workbooks/${encodeURIComponent(workbookId)}/deviation-responses/${encodeURIComponent(avtalId)}/${encodeURIComponent(clauseId)}`;
 }

@@ -138,7 +138,16 @@ export const sv = {
     reject: "Avvisa förklaringen",
     decision: { accepted: "Godtagen", rejected: "Avvisad", open: "Ej bedömd" } as Record<string, string>,
     storedLocally:
-      "Förklaringar och beslut sparas bara i den här webbläsaren: servern har ännu inget API för avtalsavvikelser.",
+      "Förklaringar och beslut sparas bara i den här webbläsaren. Logga in och koppla arbetsboken till servern (Synk) för att dela dem med utföraren eller regionen.",
+    storedOnServer:
+      "Förklaringar och beslut sparas i den delade lagringen: utföraren och den mottagande regionens controller ser samma.",
+    loadingResponses: "Hämtar förklaringar och beslut …",
+    loadFailed: (reason: string) => `Förklaringar och beslut kunde inte hämtas: ${reason}`,
+    saveFailed: (reason: string) => `Det gick inte att spara: ${reason}`,
+    saving: "Sparar …",
+    decisionNoteLabel: "Kommentar till beslutet (valfri)",
+    decisionNote: "Kommentar",
+    justifiedBy: (who: string, when: string) => `Skriven av ${who} ${when}`,
     status: {
       ok: "Uppfyller avtalet",
       warning: "Inom toleransen men under målet",

@@ -2,10 +2,11 @@
  * Avtal: evaluate the workbook against an avtal (a bundled example or a JSON file). Each clause
  * shows its status against the contract (not a peer ranking), the clause it comes from, sanction
  * and åtgärdsplan due date. The provider can explain a deviation; a controller accepts or rejects
- * the explanation. The server has no API for this yet, so explanations and decisions are kept in
+ * the explanation. Signed in, with the workbook on the server, explanations and decisions are
+ * stored in the shared store (/api/workbooks/{id}/deviation-responses); otherwise they are kept in
  * this browser (localStorage), and the view says so.
  */
-import { useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import {
   Badge,
   Button,
@@ -28,11 +29,11 @@ import {
 } from "../../src/domain";
 import primarvardLov from "../../examples/avtal/primarvard-lov.json";
 import hemtjanstLov from "../../examples/avtal/hemtjanst-lov.json";
-import type { Me } from "../api/client";
+import type { ApiClient, DeviationResponse, Me } from "../api/client";
 import type { Analysis } from "../state/analyse";
 import { periodText } from "./Overview";
 import { sv } from "../text/sv";
-import { ErrorState, Notice, useCommonStyles } from "../components/common";
+import { ErrorState, Loading, Notice, useCommonStyles } from "../components/common";
 
 const EXAMPLES: unknown[] = [primarvardLov, hemtjanstLov];
 
@@ -60,10 +61,38 @@ const STATUS_STYLE = {
 
 interface Decision {
   justification?: string;
+  justifiedBy?: string;
+  justifiedAt?: string;
   decision?: "accepted" | "rejected";
+  decisionNote?: string;
   decidedBy?: string;
   decidedAt?: string;
 }
+
+/** Where a card's justification and decision are kept: this browser or the shared store. */
+interface ResponseBackend {
+  initial: Decision;
+  justify(justification: string, current: Decision): Promise<Decision>;
+  decide(decision: "accepted" | "rejected", note: string, current: Decision): Promise<Decision>;
+}
+
+const localDate = (iso: string) => new Date(iso).toLocaleDateString("sv-SE");
+
+function fromServer(r: DeviationResponse | undefined): Decision {
+  if (!r) return {};
+  return {
+    justification: r.justification,
+    justifiedBy: r.justifiedByName,
+    justifiedAt: localDate(r.justifiedAt),
+    decision: r.decision ?? undefined,
+    decisionNote: r.decisionNote ?? undefined,
+    decidedBy: r.decidedByName ?? undefined,
+    decidedAt: r.decidedAt ? localDate(r.decidedAt) : undefined,
+  };
+}
+
+const responseKey = (avtalId: string, avtalVersion: string, clauseId: string) =>
+  `${avtalId}@${avtalVersion}:${clauseId}`;
 
 const STORAGE_PREFIX = "uppf.avtal.";
 
@@ -106,26 +135,38 @@ const TODAY = () => new Date().toISOString().slice(0, 10);
 function DeviationCard({
   d,
   unit,
-  storageKey,
-  me,
+  backend,
+  canExplain,
+  canDecide,
 }: {
   d: Deviation;
   unit: string;
-  storageKey: string;
-  me?: Me;
+  backend: ResponseBackend;
+  canExplain: boolean;
+  canDecide: boolean;
 }) {
   const c = useCommonStyles();
   const s = useStyles();
-  const [state, setState] = useState<Decision>(() => loadDecision(storageKey));
+  const [state, setState] = useState<Decision>(backend.initial);
   const [draft, setDraft] = useState(state.justification ?? "");
+  const [note, setNote] = useState("");
   const [saved, setSaved] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState("");
   const style = STATUS_STYLE[d.status];
-  const canExplain = !me || me.role === "utforare";
-  const canDecide = !me || me.role === "controller";
-  const update = (next: Decision) => {
-    setState(next);
-    saveDecision(storageKey, next);
-    setSaved(sv.contract.saved);
+  const run = async (op: () => Promise<Decision>) => {
+    setBusy(true);
+    setFailure("");
+    setSaved(sv.contract.saving);
+    try {
+      setState(await op());
+      setSaved(sv.contract.saved);
+    } catch (e) {
+      setSaved("");
+      setFailure(sv.contract.saveFailed(e instanceof Error ? e.message : String(e)));
+    } finally {
+      setBusy(false);
+    }
   };
   const needsAttention = d.status !== "ok";
   return (
@@ -194,8 +235,8 @@ function DeviationCard({
             {canExplain && (
               <Button
                 size="small"
-                onClick={() => update({ ...state, justification: draft.trim(), decision: undefined })}
-                disabled={!draft.trim()}
+                onClick={() => void run(() => backend.justify(draft.trim(), state))}
+                disabled={busy || !draft.trim()}
               >
                 {sv.contract.saveJustification}
               </Button>
@@ -204,23 +245,37 @@ function DeviationCard({
               <>
                 <Button
                   size="small"
-                  onClick={() =>
-                    update({ ...state, decision: "accepted", decidedBy: me?.name ?? "", decidedAt: TODAY() })
-                  }
+                  disabled={busy}
+                  onClick={() => void run(() => backend.decide("accepted", note.trim(), state))}
                 >
                   {sv.contract.accept}
                 </Button>
                 <Button
                   size="small"
-                  onClick={() =>
-                    update({ ...state, decision: "rejected", decidedBy: me?.name ?? "", decidedAt: TODAY() })
-                  }
+                  disabled={busy}
+                  onClick={() => void run(() => backend.decide("rejected", note.trim(), state))}
                 >
                   {sv.contract.reject}
                 </Button>
               </>
             )}
           </div>
+          {canDecide && state.justification && (
+            <Field label={sv.contract.decisionNoteLabel}>
+              <Textarea value={note} onChange={(_, v) => setNote(v.value)} resize="vertical" />
+            </Field>
+          )}
+          {state.justification && state.justifiedBy && (
+            <span className={c.muted}>
+              {sv.contract.justifiedBy(state.justifiedBy, state.justifiedAt ?? "")}
+            </span>
+          )}
+          {state.decision && state.decisionNote && (
+            <div>
+              <strong>{sv.contract.decisionNote}:</strong> {state.decisionNote}
+            </div>
+          )}
+          {failure && <ErrorState message={failure} />}
           <div role="status" aria-live="polite" className={c.muted}>
             {state.decision
               ? `${sv.contract.decision[state.decision]}${state.decidedBy ? ` – ${sv.contract.decidedBy(state.decidedBy, state.decidedAt ?? "")}` : ""}`
@@ -235,7 +290,23 @@ function DeviationCard({
   );
 }
 
-export function Contract({ analysis, me }: { analysis: Analysis; me?: Me }) {
+type Remote =
+  | { status: "loading" }
+  | { status: "ready"; workbookId: string; responses: Map<string, DeviationResponse> }
+  | { status: "error"; message: string };
+
+export function Contract({
+  analysis,
+  me,
+  api,
+  workbookId,
+}: {
+  analysis: Analysis;
+  me?: Me;
+  /** With a signed-in user and the workbook's id on the server, responses live in the shared store. */
+  api?: ApiClient;
+  workbookId?: string;
+}) {
   const c = useCommonStyles();
   const s = useStyles();
   const examples = useMemo(
@@ -247,6 +318,93 @@ export function Contract({ analysis, me }: { analysis: Analysis; me?: Me }) {
   const [error, setError] = useState("");
   const [showAll, setShowAll] = useState(false);
   const file = useRef<HTMLInputElement>(null);
+  const shared = Boolean(me && api && workbookId);
+  const [loaded, setRemote] = useState<Remote>({ status: "loading" });
+  // A list loaded for another workbook is not this one's (until the effect below reloads).
+  const remote: Remote =
+    loaded.status === "ready" && loaded.workbookId !== workbookId ? { status: "loading" } : loaded;
+  const [reload, setReload] = useState(0);
+
+  useEffect(() => {
+    if (!me || !api || !workbookId) return;
+    let cancelled = false;
+    setRemote({ status: "loading" });
+    api.deviationResponses(workbookId).then(
+      (list) => {
+        if (cancelled) return;
+        const responses = new Map<string, DeviationResponse>();
+        for (const r of list) responses.set(responseKey(r.avtalId, r.avtalVersion, r.clauseId), r);
+        setRemote({ status: "ready", workbookId, responses });
+      },
+      (e: unknown) =>
+        !cancelled && setRemote({ status: "error", message: e instanceof Error ? e.message : String(e) }),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [me, api, workbookId, reload]);
+
+  /** The backend of one clause's card: the shared store when signed in with a server workbook. */
+  const backendFor = useCallback(
+    (a: Avtal, clauseId: string, storageKey: string): ResponseBackend => {
+      if (api && workbookId && remote.status === "ready") {
+        const key = responseKey(a.id, a.version, clauseId);
+        const remember = (r: DeviationResponse) => {
+          // Keep the view's copy current so a card shown again (another avtal and back) is up to date.
+          remote.responses.set(key, r);
+          return fromServer(r);
+        };
+        return {
+          initial: fromServer(remote.responses.get(key)),
+          justify: async (justification) =>
+            remember(
+              await api.saveJustification(workbookId, a.id, clauseId, {
+                avtalVersion: a.version,
+                justification,
+              }),
+            ),
+          decide: async (decision, note) =>
+            remember(
+              await api.decideDeviation(workbookId, a.id, clauseId, {
+                avtalVersion: a.version,
+                decision,
+                ...(note ? { note } : {}),
+              }),
+            ),
+        };
+      }
+      return {
+        initial: loadDecision(storageKey),
+        justify: async (justification, current) => {
+          const next: Decision = {
+            ...current,
+            justification,
+            decision: undefined,
+            decisionNote: undefined,
+            decidedBy: undefined,
+            decidedAt: undefined,
+          };
+          saveDecision(storageKey, next);
+          return next;
+        },
+        decide: async (decision, note, current) => {
+          const next: Decision = {
+            ...current,
+            decision,
+            decisionNote: note || undefined,
+            decidedBy: me?.name ?? "",
+            decidedAt: TODAY(),
+          };
+          saveDecision(storageKey, next);
+          return next;
+        },
+      };
+    },
+    [api, workbookId, remote, me],
+  );
+  // Signed in, the role decides; signed out (local only) both sides can be tried out.
+  const canExplain = shared ? me?.role === "utforare" : !me || me.role === "utforare";
+  const canDecide = shared ? me?.role === "controller" : !me || me.role === "controller";
 
   const results = useMemo(() => {
     if (!avtal) return [];
@@ -321,7 +479,7 @@ export function Contract({ analysis, me }: { analysis: Analysis; me?: Me }) {
           <p className={c.muted} style={{ margin: 0 }}>
             {sv.contract.evaluatedOn(TODAY())} {avtal.id} ({avtal.version}), {period}.
           </p>
-          <Notice intent="info">{sv.contract.storedLocally}</Notice>
+          <Notice intent="info">{shared ? sv.contract.storedOnServer : sv.contract.storedLocally}</Notice>
           {me && me.role !== "utforare" && me.role !== "controller" && (
             <Notice>{sv.contract.signInRole}</Notice>
           )}
@@ -331,17 +489,29 @@ export function Contract({ analysis, me }: { analysis: Analysis; me?: Me }) {
             label={sv.contract.showAll}
           />
           <h3 className={c.h3}>{sv.contract.deviations}</h3>
-          {shown.length === 0 ? (
+          {shared && remote.status === "loading" ? (
+            <Loading label={sv.contract.loadingResponses} />
+          ) : shared && remote.status === "error" ? (
+            <ErrorState
+              message={sv.contract.loadFailed(remote.message)}
+              onRetry={() => setReload((n) => n + 1)}
+            />
+          ) : shown.length === 0 ? (
             <Notice intent="success">{sv.contract.noDeviations}</Notice>
           ) : (
             <ul className={s.list}>
               {shown.map((d) => (
                 <DeviationCard
-                  key={`${avtal.id}-${d.clauseId}`}
+                  key={`${shared ? `${workbookId}:` : ""}${avtal.id}@${avtal.version}-${d.clauseId}`}
                   d={d}
                   unit={unitOf(d)}
-                  me={me}
-                  storageKey={`${avtal.id}@${avtal.version}:${analysis.submission.orgnr ?? ""}:${analysis.submission.year ?? ""}-${analysis.submission.period ?? ""}:${d.clauseId}`}
+                  canExplain={canExplain}
+                  canDecide={canDecide}
+                  backend={backendFor(
+                    avtal,
+                    d.clauseId,
+                    `${avtal.id}@${avtal.version}:${analysis.submission.orgnr ?? ""}:${analysis.submission.year ?? ""}-${analysis.submission.period ?? ""}:${d.clauseId}`,
+                  )}
                 />
               ))}
             </ul>

@@ -57,9 +57,9 @@ for (const target of databaseTargets()) {
       // Another region never sees the content, and an unknown workbook is 404 for everyone.
       const other = await api.get(base, TOKENS.controller19);
       expect(other.text).not.toContain("Sjukskrivningar");
-      expect((await api.get("/api/workbooks/wb-finns-inte/deviation-responses", TOKENS.utforare)).status).toBe(
-        404,
-      );
+      expect(
+        (await api.get("/api/workbooks/wb-finns-inte/deviation-responses", TOKENS.utforare)).status,
+      ).toBe(404);
       expect(
         (await api.call("PUT", "/api/workbooks/wb-finns-inte/deviation-responses/A/1", TOKENS.utforare, j))
           .status,
@@ -127,7 +127,8 @@ for (const target of databaseTargets()) {
 
       // Another avtal version of the same clause is a separate response.
       expect(
-        (await put("6.2", TOKENS.utforare, { avtalVersion: "2025.1", justification: "Ny avtalsversion." })).status,
+        (await put("6.2", TOKENS.utforare, { avtalVersion: "2025.1", justification: "Ny avtalsversion." }))
+          .status,
       ).toBe(200);
       const both = (await api.get(base, TOKENS.controller04)).body.filter(
         (r: { clauseId: string }) => r.clauseId === "6.2",
@@ -141,7 +142,9 @@ for (const target of databaseTargets()) {
       const paths = r.body.paths;
       expect(paths["/api/workbooks/{id}/deviation-responses"].get).toBeTruthy();
       expect(paths["/api/workbooks/{id}/deviation-responses/{avtalId}/{clauseId}"].put).toBeTruthy();
-      expect(paths["/api/workbooks/{id}/deviation-responses/{avtalId}/{clauseId}/decision"].post).toBeTruthy();
+      expect(
+        paths["/api/workbooks/{id}/deviation-responses/{avtalId}/{clauseId}/decision"].post,
+      ).toBeTruthy();
     });
 
     it("409 when there is no justification to decide on (also for another avtal version)", async () => {
@@ -172,13 +175,17 @@ for (const target of databaseTargets()) {
       }
       // 4000 characters exactly is fine.
       expect(
-        (await put("7.3", TOKENS.utforare, { avtalVersion: "2024.2", justification: "y".repeat(4000) })).status,
+        (await put("7.3", TOKENS.utforare, { avtalVersion: "2024.2", justification: "y".repeat(4000) }))
+          .status,
       ).toBe(200);
 
       const decisions: Array<[unknown, RegExp]> = [
         [{ avtalVersion: "2024.2", decision: "maybe" }, /Beslutet ska vara/],
         [{ avtalVersion: "2024.2" }, /Beslutet ska vara/],
-        [{ avtalVersion: "2024.2", decision: "accepted", note: "z".repeat(2001) }, /Kommentaren är längre än 2000/],
+        [
+          { avtalVersion: "2024.2", decision: "accepted", note: "z".repeat(2001) },
+          /Kommentaren är längre än 2000/,
+        ],
       ];
       for (const [body, message] of decisions) {
         const r = await decide("7.3", TOKENS.controller04, body);
@@ -186,10 +193,15 @@ for (const target of databaseTargets()) {
         expect(r.body.message).toMatch(message);
       }
       // Clause ids with a slash or space are not accepted.
-      const badClause = await api.call("PUT", `${base}/PV-LOV-2024/${encodeURIComponent("7 2")}`, TOKENS.utforare, {
-        avtalVersion: "2024.2",
-        justification: "x",
-      });
+      const badClause = await api.call(
+        "PUT",
+        `${base}/PV-LOV-2024/${encodeURIComponent("7 2")}`,
+        TOKENS.utforare,
+        {
+          avtalVersion: "2024.2",
+          justification: "x",
+        },
+      );
       expect(badClause.status).toBe(400);
       expect(badClause.body.message).toMatch(/Avtalspunkten får bara/);
       const malformed = await put("7.2", TOKENS.utforare, "{inte json");
@@ -202,7 +214,12 @@ for (const target of databaseTargets()) {
 
     it("every change is in the audit log with old → new", async () => {
       await put("8.2", TOKENS.utforare, { avtalVersion: "2023.1", justification: "Första." }, "HT-LOV-2023");
-      await decide("8.2", TOKENS.controller04, { avtalVersion: "2023.1", decision: "accepted" }, "HT-LOV-2023");
+      await decide(
+        "8.2",
+        TOKENS.controller04,
+        { avtalVersion: "2023.1", decision: "accepted" },
+        "HT-LOV-2023",
+      );
       await put("8.2", TOKENS.utforare, { avtalVersion: "2023.1", justification: "Andra." }, "HT-LOV-2023");
       const rows = await ts.server.db.query<{
         action: string;

@@ -4,7 +4,13 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-li
 import { FluentProvider, webLightTheme } from "@fluentui/react-components";
 import type { ReactNode } from "react";
 import { LATEST_TEMPLATE, exampleSubmission, snapshotFromValues } from "../../src/domain";
-import { ApiClient, type Agreement, type CostKeyVersion, type Me } from "../../taskpane/api/client";
+import {
+  ApiClient,
+  type Agreement,
+  type CostKeyVersion,
+  type DeviationResponse,
+  type Me,
+} from "../../taskpane/api/client";
 import { CostSplit } from "../../taskpane/views/CostSplit";
 import { Contract } from "../../taskpane/views/Contract";
 import { SyncView } from "../../taskpane/views/SyncView";
@@ -178,7 +184,7 @@ describe("Kostnadsfördelning", () => {
 describe("Avtal", () => {
   const values = exampleSubmission("primarvard", LATEST_TEMPLATE);
 
-  it("evaluates the workbook's own avtal; a provider explains, a controller decides; kept locally", async () => {
+  it("not signed in to the server: a provider explains, a controller decides; kept locally, and the view says so", async () => {
     const a = analyse(snapshotFromValues(LATEST_TEMPLATE, { ...values }));
     const provider: Me = {
       userId: "p",
@@ -198,7 +204,7 @@ describe("Avtal", () => {
       target: { value: "Vakant läkartjänst, tillsatt i mars." },
     });
     fireEvent.click(within(card).getByRole("button", { name: "Spara förklaring" }));
-    expect(within(card).getByRole("status").textContent).toMatch(/Ej bedömd/);
+    await waitFor(() => expect(within(card).getByRole("status").textContent).toMatch(/Ej bedömd.*Sparat/));
     expect(within(card).queryByRole("button", { name: "Godta förklaringen" })).toBeNull();
     first.unmount();
 
@@ -211,7 +217,203 @@ describe("Avtal", () => {
     const again = screen.getAllByTestId("clause")[0];
     expect(again.textContent).toMatch(/Vakant läkartjänst/);
     fireEvent.click(within(again).getByRole("button", { name: "Avvisa förklaringen" }));
-    expect(within(again).getByRole("status").textContent).toMatch(/Avvisad – Bedömd av Karin/);
+    await waitFor(() =>
+      expect(within(again).getByRole("status").textContent).toMatch(/Avvisad – Bedömd av Karin/),
+    );
+  });
+
+  const provider: Me = {
+    userId: "7",
+    name: "Ulf",
+    role: "utforare",
+    orgId: "559214-8604",
+    orgName: "Vårdcentralen Exempel AB",
+  };
+  const controller: Me = {
+    userId: "2",
+    name: "Karin",
+    role: "controller",
+    orgId: "04",
+    orgName: "Region Sörmland",
+  };
+
+  /**
+   * A fake fetch for the deviation-response routes, with the server's rules: only the utförare
+   * justifies (a new justification clears the decision), only the controller decides, 409 without
+   * a justification. `who` is the signed-in user; `fail` makes the next request fail.
+   */
+  function fakeDeviationServer(wb = "wb-1") {
+    const rows = new Map<string, DeviationResponse>();
+    const requests: Array<{ method: string; path: string; body?: unknown }> = [];
+    let who: Me = provider;
+    let fail: number | "offline" | undefined;
+    const reply = (status: number, body: unknown) =>
+      new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+    const fetchFn = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = new URL(String(input), "http://localhost");
+      const method = init?.method ?? "GET";
+      const body = init?.body ? JSON.parse(String(init.body)) : undefined;
+      requests.push({ method, path: decodeURIComponent(url.pathname), body });
+      if (fail === "offline") {
+        fail = undefined;
+        throw new TypeError("Failed to fetch");
+      }
+      if (fail) {
+        const status = fail;
+        fail = undefined;
+        return reply(status, { code: "x", message: `Servern säger nej (${status}).` });
+      }
+      const parts = url.pathname.split("/").map(decodeURIComponent);
+      // ["", "api", "workbooks", wb, "deviation-responses", avtalId?, clauseId?, "decision"?]
+      if (parts[3] !== wb) return reply(404, { code: "not_found", message: "Arbetsboken finns inte." });
+      if (method === "GET") return reply(200, [...rows.values()]);
+      const [avtalId, clauseId] = [parts[5], parts[6]];
+      const key = `${avtalId}@${body.avtalVersion}:${clauseId}`;
+      const now = "2026-03-15T10:00:00.000Z";
+      if (method === "PUT") {
+        if (who.role !== "utforare") return reply(403, { code: "forbidden", message: "Fel roll." });
+        const r: DeviationResponse = {
+          workbookId: wb,
+          avtalId,
+          avtalVersion: body.avtalVersion,
+          clauseId,
+          justification: body.justification,
+          justifiedBy: who.userId,
+          justifiedByName: who.name,
+          justifiedAt: now,
+          decision: null,
+          decisionNote: null,
+          decidedBy: null,
+          decidedByName: null,
+          decidedAt: null,
+        };
+        rows.set(key, r);
+        return reply(200, r);
+      }
+      if (who.role !== "controller") return reply(403, { code: "forbidden", message: "Fel roll." });
+      const cur = rows.get(key);
+      if (!cur) return reply(409, { code: "no_justification", message: "Ingen förklaring ännu." });
+      const r: DeviationResponse = {
+        ...cur,
+        decision: body.decision,
+        decisionNote: body.note ?? null,
+        decidedBy: who.userId,
+        decidedByName: who.name,
+        decidedAt: now,
+      };
+      rows.set(key, r);
+      return reply(200, r);
+    }) as typeof fetch;
+    const api = new ApiClient({ getToken: () => "t", fetch: fetchFn });
+    return {
+      api,
+      rows,
+      requests,
+      signIn: (m: Me) => (who = m),
+      failNext: (f: number | "offline") => (fail = f),
+    };
+  }
+
+  it("signed in with a server workbook: justification and decision go through the API, not the browser", async () => {
+    const a = analyse(snapshotFromValues(LATEST_TEMPLATE, { ...values }));
+    const server = fakeDeviationServer();
+    const first = wrap(<Contract analysis={a} me={provider} api={server.api} workbookId="wb-1" />);
+    expect(await screen.findByText(/sparas i den delade lagringen/)).toBeTruthy();
+    expect(screen.queryByText(/sparas bara i den här webbläsaren/)).toBeNull();
+    const card = (await screen.findAllByTestId("clause"))[0];
+    const clauseId = /Avtalspunkt ([\d.]+)/.exec(card.textContent ?? "")![1];
+    expect(server.requests[0]).toMatchObject({
+      method: "GET",
+      path: "/api/workbooks/wb-1/deviation-responses",
+    });
+
+    fireEvent.change(within(card).getByRole("textbox"), {
+      target: { value: "Vakant läkartjänst, tillsatt i mars." },
+    });
+    fireEvent.click(within(card).getByRole("button", { name: "Spara förklaring" }));
+    await waitFor(() => expect(within(card).getByRole("status").textContent).toMatch(/Ej bedömd.*Sparat/));
+    expect(server.requests.at(-1)).toEqual({
+      method: "PUT",
+      path: `/api/workbooks/wb-1/deviation-responses/${a.submission.avtalId}/${clauseId}`,
+      body: { avtalVersion: "2024.2", justification: "Vakant läkartjänst, tillsatt i mars." },
+    });
+    expect(within(card).getByText(/Skriven av Ulf 2026-03-15/)).toBeTruthy();
+    expect(localStorage.length).toBe(0);
+    first.unmount();
+
+    // The controller (another browser: nothing local) reads it from the server and rejects it.
+    localStorage.clear();
+    server.signIn(controller);
+    const second = wrap(<Contract analysis={a} me={controller} api={server.api} workbookId="wb-1" />);
+    const seen = (await screen.findAllByTestId("clause"))[0];
+    expect(seen.textContent).toMatch(/Vakant läkartjänst/);
+    expect(within(seen).queryByRole("button", { name: "Spara förklaring" })).toBeNull();
+    fireEvent.change(within(seen).getByRole("textbox"), { target: { value: "Åtgärdsplan saknas." } });
+    fireEvent.click(within(seen).getByRole("button", { name: "Avvisa förklaringen" }));
+    await waitFor(() =>
+      expect(within(seen).getByRole("status").textContent).toMatch(/Avvisad – Bedömd av Karin 2026-03-15/),
+    );
+    expect(server.requests.at(-1)).toEqual({
+      method: "POST",
+      path: `/api/workbooks/wb-1/deviation-responses/${a.submission.avtalId}/${clauseId}/decision`,
+      body: { avtalVersion: "2024.2", decision: "rejected", note: "Åtgärdsplan saknas." },
+    });
+    expect(seen.textContent).toMatch(/Kommentar:\s*Åtgärdsplan saknas\./);
+    second.unmount();
+
+    // The provider sees the decision; a new justification clears it.
+    server.signIn(provider);
+    wrap(<Contract analysis={a} me={provider} api={server.api} workbookId="wb-1" />);
+    const back = (await screen.findAllByTestId("clause"))[0];
+    expect(within(back).getByRole("status").textContent).toMatch(/Avvisad/);
+    expect((within(back).getByRole("textbox") as HTMLTextAreaElement).value).toBe(
+      "Vakant läkartjänst, tillsatt i mars.",
+    );
+    fireEvent.change(within(back).getByRole("textbox"), { target: { value: "Ny läkare börjar 1 april." } });
+    fireEvent.click(within(back).getByRole("button", { name: "Spara förklaring" }));
+    await waitFor(() => expect(within(back).getByRole("status").textContent).toMatch(/Ej bedömd/));
+    expect([...server.rows.values()][0]).toMatchObject({
+      justification: "Ny läkare börjar 1 april.",
+      decision: null,
+    });
+    expect(localStorage.length).toBe(0);
+  });
+
+  it("a failed load offers a retry; a failed save says why and keeps the text", async () => {
+    const a = analyse(snapshotFromValues(LATEST_TEMPLATE, { ...values }));
+    const server = fakeDeviationServer();
+    server.failNext(503);
+    wrap(<Contract analysis={a} me={provider} api={server.api} workbookId="wb-1" />);
+    expect(
+      await screen.findByText(/Förklaringar och beslut kunde inte hämtas: Servern säger nej \(503\)/),
+    ).toBeTruthy();
+    expect(screen.queryAllByTestId("clause")).toHaveLength(0);
+    fireEvent.click(screen.getByRole("button", { name: /Försök igen/ }));
+    const card = (await screen.findAllByTestId("clause"))[0];
+
+    server.failNext("offline");
+    fireEvent.change(within(card).getByRole("textbox"), {
+      target: { value: "Förklaring som inte når fram." },
+    });
+    fireEvent.click(within(card).getByRole("button", { name: "Spara förklaring" }));
+    expect(await within(card).findByText(/Det gick inte att spara: Ingen kontakt med servern/)).toBeTruthy();
+    expect((within(card).getByRole("textbox") as HTMLTextAreaElement).value).toBe(
+      "Förklaring som inte når fram.",
+    );
+    expect(within(card).getByRole("status").textContent).not.toMatch(/Sparat/);
+    expect(server.rows.size).toBe(0);
+    expect(localStorage.length).toBe(0);
+  });
+
+  it("a controller deciding before the provider has written anything gets no buttons (409 is never provoked)", async () => {
+    const a = analyse(snapshotFromValues(LATEST_TEMPLATE, { ...values }));
+    const server = fakeDeviationServer();
+    server.signIn(controller);
+    wrap(<Contract analysis={a} me={controller} api={server.api} workbookId="wb-1" />);
+    const card = (await screen.findAllByTestId("clause"))[0];
+    expect(within(card).queryByRole("button", { name: "Godta förklaringen" })).toBeNull();
+    expect(within(card).queryByRole("textbox")).toBeNull();
+    expect(card.textContent).toMatch(/Utförarens förklaring:\s*–/);
   });
 
   it("a broken avtal file gets a message saying what is wrong", async () => {
