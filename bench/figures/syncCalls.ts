@@ -150,13 +150,13 @@ export async function syncCallFigures(): Promise<Figure[]> {
       "sync-calls-read-submission",
       "`context.sync` för att läsa en hel inrapportering",
       read.syncs,
-      `den genererade inrapporteringen, ${snapshot.sheets.length} blad, ${read.cells} ifyllda celler`,
+      `den genererade inrapporteringen, ${snapshot.sheets.length} blad, ${read.cells.toLocaleString("sv-SE")} ifyllda celler`,
     ),
     countFigure(
       "sync-calls-read-10k",
       "`context.sync` för att läsa inrapporteringen med 10 000 fler ifyllda celler",
       readBig.syncs,
-      `${big.sheets.length} blad, ${readBig.cells} ifyllda celler`,
+      `${big.sheets.length} blad, ${readBig.cells.toLocaleString("sv-SE")} ifyllda celler`,
     ),
     countFigure(
       "sync-calls-highlights-10",
