@@ -325,8 +325,11 @@ export function Contract({
     loaded.status === "ready" && loaded.workbookId !== workbookId ? { status: "loading" } : loaded;
   const [reload, setReload] = useState(0);
 
+  // Keyed on the user id, not the Me object: a refreshed session object must not reload (and
+  // remount the cards, losing what is being typed).
+  const userId = me?.userId;
   useEffect(() => {
-    if (!me || !api || !workbookId) return;
+    if (!userId || !api || !workbookId) return;
     let cancelled = false;
     setRemote({ status: "loading" });
     api.deviationResponses(workbookId).then(
@@ -342,7 +345,7 @@ export function Contract({
     return () => {
       cancelled = true;
     };
-  }, [me, api, workbookId, reload]);
+  }, [userId, api, workbookId, reload]);
 
   /** The backend of one clause's card: the shared store when signed in with a server workbook. */
   const backendFor = useCallback(
