@@ -1,6 +1,7 @@
 /**
  * Worker thread for `uppf validate --jobs N`: validates the files it is sent, one at a time.
- * Started by ./pool.ts with tsx loaded (`--import tsx`), so it runs the TypeScript sources.
+ * ./pool.ts bundles this file (with esbuild) and starts the bundle, so no TypeScript loader
+ * runs in the worker.
  */
 import { parentPort } from "node:worker_threads";
 import { unreadableResult, validateFile, type ValidateFileOptions } from "./check";
