@@ -16,7 +16,10 @@ export default class SummaryReporter implements Reporter {
         else if (state === "failed") failed++;
         else skipped++;
       }
-      if (mod.state() === "failed" && [...mod.children.allTests()].length === 0) failed++;
+      const empty = [...mod.children.allTests()].length === 0;
+      if (empty && mod.state() === "failed") failed++;
+      // A suite skipped for a missing DATABASE_URL/CHROMIUM_PATH has no tests of its own: count it.
+      if (empty && mod.state() === "skipped") skipped++;
     }
     failed += unhandledErrors.length;
     process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
