@@ -4,12 +4,13 @@
  * Cell values are never changed. Browser-safe (bytes in, bytes out).
  */
 import type ExcelJS from "exceljs";
-import { formatNumber } from "../domain/format";
 import { isA1 } from "../domain/snapshot";
-import type { FindingValue, Severity } from "../domain/validate/findings";
+import type { Severity } from "../domain/validate/findings";
 import { loadWorkbook } from "./read";
 import type { ReportFinding } from "./structure";
-import { REVIEW_SHEET } from "./text";
+import { REVIEW_SHEET, valueText } from "./text";
+
+export { valueText };
 import { workbookBytes } from "./template";
 
 /** Fill colours by severity (ARGB). */
@@ -27,14 +28,6 @@ export const SEVERITY_TEXT: Record<Severity, string> = {
 };
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
-
-/** A finding value as Swedish text ("1 234,5", "–" for none). */
-export function valueText(v: FindingValue | undefined): string {
-  if (v === null || v === undefined) return "–";
-  if (typeof v === "number") return formatNumber(v, { maxDecimals: 4 });
-  if (typeof v === "boolean") return v ? "SANT" : "FALSKT";
-  return v;
-}
 
 function uniqueSheetName(wb: ExcelJS.Workbook, base: string): string {
   let name = base;

@@ -3,6 +3,7 @@
  * wording can be reviewed in one read.
  */
 import { formatNumber } from "../domain/format";
+import type { FindingValue } from "../domain/validate/findings";
 import type { InputField, TemplateDefinition } from "../domain/template/types";
 
 /** Name of the instructions sheet the generator adds in front of the template's sheets. */
@@ -152,4 +153,12 @@ export function instructionLines(template: TemplateDefinition, o: InstructionOpt
     },
   );
   return lines;
+}
+
+/** A finding value as Swedish text ("1 234,5", "–" for none). */
+export function valueText(v: FindingValue | undefined): string {
+  if (v === null || v === undefined) return "–";
+  if (typeof v === "number") return formatNumber(v, { maxDecimals: 4 });
+  if (typeof v === "boolean") return v ? "SANT" : "FALSKT";
+  return v;
 }

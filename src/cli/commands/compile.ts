@@ -5,7 +5,6 @@ import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { LATEST_TEMPLATE } from "../../domain/template/registry";
-import { writeCompilation } from "../../xlsx/compile";
 import { CliError } from "../errors";
 import { readAvtalFile, runValidation } from "./validate";
 
@@ -28,6 +27,8 @@ export function registerCompileCommand(program: Command): void {
     .action(async (paths: string[], opts: CompileOptions) => {
       const avtal = opts.avtal !== undefined ? readAvtalFile(opts.avtal) : undefined;
       const results = await runValidation(paths, { jobs: opts.jobs, avtal });
+      // ExcelJS is loaded only when a command needs it: `uppf --help` stays fast.
+      const { writeCompilation } = await import("../../xlsx/compile");
       const bytes = await writeCompilation(LATEST_TEMPLATE, results, { title: opts.title });
       const out = path.resolve(opts.out);
       try {

@@ -7,7 +7,6 @@ import type { Command } from "commander";
 import { AREA_CODES, type AreaCode } from "../../domain/template/types";
 import { LATEST_TEMPLATE, TEMPLATES } from "../../domain/template/registry";
 import { exampleSubmission } from "../../domain/template/values";
-import { writeTemplate } from "../../xlsx/template";
 import { CliError, UsageError } from "../errors";
 
 interface TemplateOptions {
@@ -48,6 +47,8 @@ export function registerTemplateCommand(program: Command): void {
         throw new UsageError("--deadline: ange ett datum, t.ex. 2026-02-15");
       const area = (opts.area as AreaCode | undefined) ?? (opts.example ? "primarvard" : undefined);
       const values = opts.example && area ? exampleSubmission(area, template) : undefined;
+      // ExcelJS is loaded only when a command needs it: `uppf --help` stays fast.
+      const { writeTemplate } = await import("../../xlsx/template");
       const bytes = await writeTemplate(template, {
         area,
         values,

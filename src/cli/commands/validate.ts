@@ -8,7 +8,8 @@ import type { Command } from "commander";
 import cliProgress from "cli-progress";
 import { CliError, UsageError } from "../errors";
 import { collectFiles } from "../validate/files";
-import { defaultJobs, validateAll, type FileTask } from "../validate/pool";
+import { availableParallelism } from "node:os";
+import type { FileTask } from "../validate/pool";
 import { fileText, summarise, summaryText, type ValidateJson } from "../validate/output";
 import type { FileResult } from "../validate/check";
 
@@ -22,7 +23,7 @@ interface ValidateOptions {
 
 /** Parse --jobs. */
 export function parseJobs(value: string | undefined): number {
-  if (value === undefined) return defaultJobs();
+  if (value === undefined) return Math.max(1, availableParallelism());
   if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || Number(value) > 64) {
     throw new UsageError(`--jobs: ange ett heltal 1–64, inte "${value}"`);
   }
@@ -99,6 +100,8 @@ export async function runValidation(
     : undefined;
   bar?.start(tasks.length, 0);
   try {
+    // The validation stack (ExcelJS, worker pool) is loaded only when files are validated.
+    const { validateAll } = await import("../validate/pool");
     return await validateAll(tasks, jobs, () => bar?.increment());
   } finally {
     bar?.stop();

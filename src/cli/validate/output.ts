@@ -3,7 +3,7 @@
  * ("uppf validate --json"); add fields, never rename.
  */
 import { quoteSheetName } from "../../domain/snapshot";
-import { valueText } from "../../xlsx/annotate";
+import { valueText } from "../../xlsx/text";
 import type { FileResult, FileVerdict, JsonFinding } from "./check";
 
 /**
