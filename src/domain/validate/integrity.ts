@@ -8,6 +8,7 @@ import {
   findSheet,
   getSheetCell,
   resolveDefinedName,
+  toA1,
   type WorkbookSnapshot,
 } from "../snapshot";
 import {
@@ -271,7 +272,7 @@ function checkMoved(
       for (const key of e.keys) {
         const item = templateIndex(template).cells.get(key)!;
         const p = a1ToPosition(item.cell);
-        addresses.set(key, { sheet: actualName, cell: offsetCell(p.row + offset, p.col) });
+        addresses.set(key, { sheet: actualName, cell: toA1(Math.max(p.row + offset, 0), p.col) });
       }
     }
     for (const [offset, g] of moved) {
@@ -314,17 +315,6 @@ function checkMoved(
       }
     }
   }
-}
-
-function offsetCell(row: number, col: number): string {
-  let n = col + 1;
-  let s = "";
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return `${s}${Math.max(row, 0) + 1}`;
 }
 
 /** Run the integrity checks. */
