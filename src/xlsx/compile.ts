@@ -10,20 +10,23 @@ import { appliesToArea, codeLabel } from "../domain/template/values";
 import { workbookBytes } from "./template";
 
 /** What the compilation needs per file (a subset of `uppf validate --json`'s file object). */
+/** Key facts of a submission (from its Uppgifter sheet). */
+export interface SubmissionInfo {
+  provider: string | null;
+  unit: string | null;
+  orgnr: string | null;
+  avtalId: string | null;
+  area: string | null;
+  year: number | null;
+  periodType: string | null;
+  period: number | null;
+}
+
 export interface CompileInput {
   file: string;
   verdict: string;
   reason?: string;
-  submission: {
-    provider: string | null;
-    unit: string | null;
-    orgnr: string | null;
-    avtalId: string | null;
-    area: string | null;
-    year: number | null;
-    periodType: string | null;
-    period: number | null;
-  } | null;
+  submission: SubmissionInfo | null;
   counts: { error: number; warning: number; info: number };
   metrics: Record<string, number | boolean | null> | null;
   deviations?: { status: string }[];

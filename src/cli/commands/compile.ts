@@ -1,11 +1,10 @@
 /**
  * `uppf compile <mapp> --out sammanstallning.xlsx`: the yearly compilation per unit.
  */
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import type { Command } from "commander";
 import { LATEST_TEMPLATE } from "../../domain/template/registry";
-import { CliError } from "../errors";
+import { writeOutputFile } from "../output-file";
+
 import { readAvtalFile, runValidation } from "./validate";
 
 interface CompileOptions {
@@ -30,17 +29,7 @@ export function registerCompileCommand(program: Command): void {
       // ExcelJS is loaded only when a command needs it: `uppf --help` stays fast.
       const { writeCompilation } = await import("../../xlsx/compile");
       const bytes = await writeCompilation(LATEST_TEMPLATE, results, { title: opts.title });
-      const out = path.resolve(opts.out);
-      try {
-        mkdirSync(path.dirname(out), { recursive: true });
-        const tmp = `${out}.${process.pid}.tmp`;
-        writeFileSync(tmp, bytes);
-        renameSync(tmp, out);
-      } catch (e) {
-        throw new CliError(
-          `kan inte skriva ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? "okänt fel"}`,
-        );
-      }
+      writeOutputFile(opts.out, bytes);
       const unreadable = results.filter((r) => r.verdict === "OLÄSBAR");
       for (const r of unreadable) console.error(`${r.file}: OLÄSBAR – ${r.reason}`);
       const areas = new Set(results.map((r) => r.submission?.area).filter(Boolean)).size;

@@ -1,13 +1,12 @@
 /**
  * `uppf template`: write the template workbook providers fill in.
  */
-import { writeFileSync, renameSync, mkdirSync } from "node:fs";
-import path from "node:path";
 import type { Command } from "commander";
 import { AREA_CODES, type AreaCode } from "../../domain/template/types";
 import { LATEST_TEMPLATE, TEMPLATES } from "../../domain/template/registry";
 import { exampleSubmission } from "../../domain/template/values";
-import { CliError, UsageError } from "../errors";
+import { writeOutputFile } from "../output-file";
+import { UsageError } from "../errors";
 
 interface TemplateOptions {
   out: string;
@@ -55,18 +54,7 @@ export function registerTemplateCommand(program: Command): void {
         deadline: opts.deadline,
         contact: opts.contact,
       });
-      const out = path.resolve(opts.out);
-      try {
-        mkdirSync(path.dirname(out), { recursive: true });
-        // Write next to the target and rename, so a half-written file never replaces a good one.
-        const tmp = `${out}.${process.pid}.tmp`;
-        writeFileSync(tmp, bytes);
-        renameSync(tmp, out);
-      } catch (e) {
-        throw new CliError(
-          `kan inte skriva ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? "okänt fel"}`,
-        );
-      }
+      writeOutputFile(opts.out, bytes);
       const what = values ? `exempel (${area})` : area ? `mall för ${area}` : "mall";
       console.log(`Skrev ${opts.out}: ${what}, ${template.id}@${template.version}.`);
     });

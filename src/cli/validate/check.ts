@@ -17,6 +17,7 @@ import { emptyFileError, tooLargeError } from "../../xlsx/probe";
 import { looksLikeTemplate, structuralFindings, type ReportFinding } from "../../xlsx/structure";
 import { annotateWorkbook } from "../../xlsx/annotate";
 import { INSTRUCTIONS_SHEET } from "../../xlsx/text";
+import type { SubmissionInfo } from "../../xlsx/compile";
 
 /** A file's verdict: the domain's three, plus OLÄSBAR for files that could not be read. */
 export type FileVerdict = "GODKÄND" | "GODKÄND MED VARNINGAR" | "UNDERKÄND" | "OLÄSBAR";
@@ -35,17 +36,8 @@ export interface JsonFinding {
   delta: number | null;
 }
 
-/** Key facts of a submission (from its Uppgifter sheet). */
-export interface SubmissionInfo {
-  provider: string | null;
-  unit: string | null;
-  orgnr: string | null;
-  avtalId: string | null;
-  area: string | null;
-  year: number | null;
-  periodType: string | null;
-  period: number | null;
-}
+/** Key facts of a submission (from its Uppgifter sheet); the compilation reads the same shape. */
+export type { SubmissionInfo };
 
 /** The result for one file. */
 export interface FileResult {
