@@ -136,6 +136,26 @@ export function MarginChart({ year, margin }: { year: number; margin: number | n
   );
 }
 
+/** Ratios with their value, and a note when a value is outside its reference range. */
+function RatioTable(props: { rows: MetricValue[]; outside: (m: MetricValue) => boolean; testId?: string }) {
+  const c = useCommonStyles();
+  return (
+    <table className={c.table} data-testid={props.testId}>
+      <tbody>
+        {props.rows.map((p) => (
+          <tr key={p.id}>
+            <th scope="row">{p.label}</th>
+            <td className="num">
+              {showMetric(p)}
+              {props.outside(p) && <div style={{ color: "#B10E1C" }}>{sv.metrics.outside}</div>}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function Metrics({ analysis }: { analysis: Analysis }) {
   const c = useCommonStyles();
   const m = useMemo(() => computeMetrics(analysis.submission, analysis.template), [analysis]);
@@ -194,36 +214,10 @@ export function Metrics({ analysis }: { analysis: Analysis }) {
       {unitCost.length > 0 && (
         <>
           <h3 className={c.h3}>{sv.metrics.unitCost}</h3>
-          <table className={c.table} data-testid="unit-cost">
-            <tbody>
-              {unitCost.map((p) => (
-                <tr key={p.id}>
-                  <th scope="row">{p.label}</th>
-                  <td className="num">
-                    {showMetric(p)}
-                    {outside(p) && <div style={{ color: "#B10E1C" }}>{sv.metrics.outside}</div>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <RatioTable rows={unitCost} outside={outside} testId="unit-cost" />
         </>
       )}
-      {other.length > 0 && (
-        <table className={c.table}>
-          <tbody>
-            {other.map((p) => (
-              <tr key={p.id}>
-                <th scope="row">{p.label}</th>
-                <td className="num">
-                  {showMetric(p)}
-                  {outside(p) && <div style={{ color: "#B10E1C" }}>{sv.metrics.outside}</div>}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {other.length > 0 && <RatioTable rows={other} outside={outside} />}
     </section>
   );
 }
