@@ -9,6 +9,7 @@ import {
   getSheetCell,
   resolveDefinedName,
   toA1,
+  type SheetSnapshot,
   type WorkbookSnapshot,
 } from "../snapshot";
 import {
@@ -17,9 +18,9 @@ import {
   templateStamp,
   type TemplateDefinition,
 } from "../template/types";
-import { templateIndex } from "../template/values";
 import { displayValue, rawAt, type AddressMap } from "./cells";
 import { finding, type Finding } from "./findings";
+import { cellAt, normLabel, validationPlan, type ValidationPlan } from "./plan";
 
 /** Outcome of the integrity checks. */
 export interface IntegrityResult {
@@ -30,16 +31,6 @@ export interface IntegrityResult {
   sheets: Map<string, string | null>;
   /** Key -> where its value actually is. */
   addresses: AddressMap;
-}
-
-function norm(s: unknown): string {
-  return typeof s === "string"
-    ? s
-        .toLowerCase()
-        .replace(/\s+/g, " ")
-        .replace(/[:*]+$/, "")
-        .trim()
-    : "";
 }
 
 function checkStamp(
@@ -133,60 +124,38 @@ function checkStamp(
   return { findings, template };
 }
 
-/** Expected label text per label cell, per sheet. */
-function labelRows(
-  template: TemplateDefinition,
-): Map<string, Map<string, { label: string; keys: string[] }>> {
-  const out = new Map<string, Map<string, { label: string; keys: string[] }>>();
-  const add = (sheet: string, cell: string, label: string, key: string) => {
-    if (!out.has(sheet)) out.set(sheet, new Map());
-    const m = out.get(sheet)!;
-    const e = m.get(cell);
-    if (e) e.keys.push(key);
-    else m.set(cell, { label, keys: [key] });
-  };
-  const seriesLabel = (key?: string) => template.series.find((s) => s.key === key)?.label;
-  for (const f of template.fields)
-    add(f.sheet, f.labelCell, f.series ? (seriesLabel(f.series) ?? f.label) : f.label, f.key);
-  for (const c of template.computed)
-    if (c.labelCell)
-      add(c.sheet, c.labelCell, c.series ? (seriesLabel(c.series) ?? c.label) : c.label, c.key);
-  return out;
-}
-
 function mapSheets(
   snapshot: WorkbookSnapshot,
-  template: TemplateDefinition,
+  plan: ValidationPlan,
   findings: Finding[],
-): Map<string, string | null> {
-  const map = new Map<string, string | null>();
-  const expectedNames = new Set(template.sheets.map((s) => s.name.toLowerCase()));
-  const auxiliary = new Set((template.auxiliarySheets ?? []).map((n) => n.toLowerCase()));
-  const extras = snapshot.sheets.filter(
-    (s) =>
-      !expectedNames.has(s.name.toLowerCase()) &&
-      s.name.toLowerCase() !== template.stamp.metaSheet.toLowerCase(),
-  );
-  const rows = labelRows(template);
+): { actualNames: (string | null)[]; sheetObjs: (SheetSnapshot | undefined)[] } {
+  const template = plan.template;
+  const actualNames: (string | null)[] = [];
+  const sheetObjs: (SheetSnapshot | undefined)[] = [];
+  const extras = snapshot.sheets.filter((s) => {
+    const lower = s.name.toLowerCase();
+    return !plan.expectedSheetNames.has(lower) && lower !== plan.metaSheetLower;
+  });
   const claimed = new Set<string>();
   for (const def of template.sheets) {
     const found = findSheet(snapshot, def.name);
     if (found) {
-      map.set(def.name, found.name);
+      actualNames.push(found.name);
+      sheetObjs.push(findSheet(snapshot, found.name));
       continue;
     }
-    const labels = [...(rows.get(def.name) ?? new Map()).entries()];
+    const labels = plan.labelsBySheet.get(def.name) ?? [];
+    const title = normLabel(def.title);
     const candidate = extras.find((x) => {
       if (claimed.has(x.name)) return false;
-      if (norm(getSheetCell(x, { row: 0, col: 0 })) === norm(def.title)) return true;
-      const hits = labels.filter(
-        ([cell, e]) => norm(getSheetCell(x, a1ToPosition(cell))) === norm(e.label),
-      ).length;
+      if (normLabel(getSheetCell(x, { row: 0, col: 0 })) === title) return true;
+      const hits = labels.filter((e) => normLabel(cellAt(x, e.row, e.col)) === e.norm).length;
       return labels.length > 0 && hits >= Math.ceil(labels.length / 2);
     });
     if (candidate) {
       claimed.add(candidate.name);
-      map.set(def.name, candidate.name);
+      actualNames.push(candidate.name);
+      sheetObjs.push(findSheet(snapshot, candidate.name));
       findings.push(
         finding(
           "SHEET_RENAMED",
@@ -196,7 +165,8 @@ function mapSheets(
         ),
       );
     } else {
-      map.set(def.name, null);
+      actualNames.push(null);
+      sheetObjs.push(undefined);
       findings.push(
         finding(
           "SHEET_MISSING",
@@ -208,7 +178,7 @@ function mapSheets(
     }
   }
   for (const x of extras) {
-    if (!claimed.has(x.name) && !auxiliary.has(x.name.toLowerCase()))
+    if (!claimed.has(x.name) && !plan.auxiliarySheets.has(x.name.toLowerCase()))
       findings.push(
         finding(
           "SHEET_EXTRA",
@@ -218,61 +188,56 @@ function mapSheets(
         ),
       );
   }
-  return map;
+  return { actualNames, sheetObjs };
 }
 
 function rowText(n: number): string {
   return n === 1 ? "1 rad" : `${n} rader`;
 }
 
-/** Detect moved label rows; fills `addresses` with the actual cells. */
+/** Detect moved label rows; returns the row offset per slot, or null when nothing moved. */
 function checkMoved(
-  snapshot: WorkbookSnapshot,
-  template: TemplateDefinition,
-  sheets: Map<string, string | null>,
-  addresses: AddressMap,
+  plan: ValidationPlan,
+  actualNames: readonly (string | null)[],
+  sheetObjs: readonly (SheetSnapshot | undefined)[],
   findings: Finding[],
-): void {
-  for (const [sheetName, rows] of labelRows(template)) {
-    const actualName = sheets.get(sheetName);
+): Int32Array | null {
+  let offsets: Int32Array | null = null;
+  for (const { sheet: sheetName, entries } of plan.labelSheets) {
+    const ti = plan.sheetIndex.get(sheetName) ?? -1;
+    const actualName = ti < 0 ? null : actualNames[ti];
     if (!actualName) continue;
-    const sheet = findSheet(snapshot, actualName)!;
+    const sheet = sheetObjs[ti]!;
     // Column A's labels by text, built only when some label is not where the template puts it.
     let colAIndex: Map<string, number[]> | null = null;
     const colA = (): Map<string, number[]> => {
       if (colAIndex) return colAIndex;
       colAIndex = new Map();
       (Array.isArray(sheet.rows) ? sheet.rows : []).forEach((r, i) => {
-        const t = norm(Array.isArray(r) ? r[0] : null);
+        const t = normLabel(Array.isArray(r) ? r[0] : null);
         if (t) colAIndex!.set(t, [...(colAIndex!.get(t) ?? []), i]);
       });
       return colAIndex;
     };
     const moved = new Map<number, { cells: string[]; labels: string[] }>();
     const changed: { cell: string; label: string; actual: unknown }[] = [];
-    for (const [labelCell, e] of rows) {
-      const pos = a1ToPosition(labelCell);
-      const actual = getSheetCell(sheet, pos);
-      let offset = 0;
-      if (norm(actual) !== norm(e.label)) {
-        const candidates = colA().get(norm(e.label));
-        if (candidates && candidates.length > 0) {
-          const nearest = candidates.reduce((a, b) =>
-            Math.abs(b - pos.row) < Math.abs(a - pos.row) ? b : a,
-          );
-          offset = nearest - pos.row;
-          const g = moved.get(offset) ?? { cells: [], labels: [] };
-          g.cells.push(labelCell);
-          g.labels.push(e.label);
-          moved.set(offset, g);
-        } else {
-          changed.push({ cell: labelCell, label: e.label, actual });
+    for (const e of entries) {
+      const actual = cellAt(sheet, e.row, e.col);
+      if (actual === e.label || normLabel(actual) === e.norm) continue;
+      const candidates = colA().get(e.norm);
+      if (candidates && candidates.length > 0) {
+        const nearest = candidates.reduce((a, b) => (Math.abs(b - e.row) < Math.abs(a - e.row) ? b : a));
+        const offset = nearest - e.row;
+        const g = moved.get(offset) ?? { cells: [], labels: [] };
+        g.cells.push(e.labelCell);
+        g.labels.push(e.label);
+        moved.set(offset, g);
+        if (offset !== 0) {
+          offsets ??= new Int32Array(plan.slotCount);
+          for (const s of e.slots) offsets[s] = offset;
         }
-      }
-      for (const key of e.keys) {
-        const item = templateIndex(template).cells.get(key)!;
-        const p = a1ToPosition(item.cell);
-        addresses.set(key, { sheet: actualName, cell: toA1(Math.max(p.row + offset, 0), p.col) });
+      } else {
+        changed.push({ cell: e.labelCell, label: e.label, actual });
       }
     }
     for (const [offset, g] of moved) {
@@ -315,6 +280,47 @@ function checkMoved(
       }
     }
   }
+  return offsets;
+}
+
+/** The integrity checks' outcome in slot form, for the validator (see ./plan.ts). */
+export interface IntegrityCore {
+  findings: Finding[];
+  template: TemplateDefinition;
+  plan: ValidationPlan;
+  /** Per template sheet: the workbook's name for it, or null when it is missing. */
+  actualNames: (string | null)[];
+  /** Per template sheet: the workbook's sheet. */
+  sheetObjs: (SheetSnapshot | undefined)[];
+  /** Row offset per slot where rows have moved; null when nothing moved. */
+  offsets: Int32Array | null;
+}
+
+/** Run the integrity checks, giving slot-based results (no per-key maps). */
+export function integrityCore(
+  snapshot: WorkbookSnapshot,
+  template: TemplateDefinition,
+  registry: readonly TemplateDefinition[],
+  requireStamp: boolean,
+): IntegrityCore {
+  const stamp = checkStamp(snapshot, template, registry, requireStamp);
+  const t = stamp.template;
+  const plan = validationPlan(t);
+  const findings = stamp.findings;
+  const { actualNames, sheetObjs } = mapSheets(snapshot, plan, findings);
+  const offsets = checkMoved(plan, actualNames, sheetObjs, findings);
+  return { findings, template: t, plan, actualNames, sheetObjs, offsets };
+}
+
+/** Where a slot's value actually is: the workbook's sheet name and the (possibly moved) cell. */
+export function slotAddress(core: IntegrityCore, slot: number): { sheet: string; cell: string } {
+  const plan = core.plan;
+  const ti = plan.slotSheet[slot];
+  const item = slot < plan.fieldCount ? plan.fields[slot] : plan.computed[slot - plan.fieldCount];
+  const sheet = (ti < 0 ? null : core.actualNames[ti]) ?? item.sheet;
+  const off = core.offsets === null ? 0 : core.offsets[slot];
+  if (off === 0) return { sheet, cell: plan.slotCell[slot] };
+  return { sheet, cell: toA1(Math.max(plan.slotRow[slot] + off, 0), plan.slotCol[slot]) };
 }
 
 /** Run the integrity checks. */
@@ -324,13 +330,14 @@ export function checkIntegrity(
   registry: readonly TemplateDefinition[],
   requireStamp: boolean,
 ): IntegrityResult {
-  const stamp = checkStamp(snapshot, template, registry, requireStamp);
-  const t = stamp.template;
-  const findings = [...stamp.findings];
-  const sheets = mapSheets(snapshot, t, findings);
+  const core = integrityCore(snapshot, template, registry, requireStamp);
+  const t = core.template;
+  const sheets = new Map<string, string | null>();
+  t.sheets.forEach((s, i) => sheets.set(s.name, core.actualNames[i]));
   const addresses: AddressMap = new Map();
-  for (const f of t.fields) addresses.set(f.key, { sheet: sheets.get(f.sheet) ?? f.sheet, cell: f.cell });
-  for (const c of t.computed) addresses.set(c.key, { sheet: sheets.get(c.sheet) ?? c.sheet, cell: c.cell });
-  checkMoved(snapshot, t, sheets, addresses, findings);
-  return { findings, template: t, sheets, addresses };
+  for (let s = 0; s < core.plan.slotCount; s++) {
+    const key = core.plan.slotKey[s];
+    addresses.set(key, slotAddress(core, s));
+  }
+  return { findings: core.findings, template: t, sheets, addresses };
 }

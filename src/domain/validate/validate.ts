@@ -2,37 +2,30 @@
  * validateSubmission: every rule over a WorkbookSnapshot, in an order that lets causes suppress
  * their follow-on findings (a bad input hides the totals built on it; a missing sheet hides its
  * fields; a broken total hides the equity check that uses it).
+ *
+ * Everything that depends only on the template (positions, labels, dependencies, compiled
+ * formulas, code lists) comes from the cached validation plan (./plan.ts); a run reads each cell
+ * once into slot arrays and allocates mainly for the findings it reports.
  */
 import { formatNumber } from "../format";
+import { parseOrgNumber } from "../orgnr";
 import {
-  a1ToPosition,
   isA1,
   isCellError,
   isEmptyValue,
+  serialToIsoDate,
+  a1ToPosition,
   type SnapshotValue,
   type WorkbookSnapshot,
 } from "../snapshot";
-import { evaluateExpr, exprInputs } from "../template/formula";
 import { MONTH_LABELS } from "../template/build";
 import { TEMPLATES } from "../template/registry";
-import {
-  appliesToArea,
-  computeCells,
-  findComputed,
-  findField,
-  lastMonthOfPeriod,
-  templateIndex,
-} from "../template/values";
-import {
-  AREA_CODES,
-  type AreaCode,
-  type ComputedCell,
-  type InputField,
-  type TemplateDefinition,
-} from "../template/types";
+import { appliesToArea, computeCells, findField, lastMonthOfPeriod, templateIndex } from "../template/values";
+import { AREA_CODES, type AreaCode, type InputField, type TemplateDefinition } from "../template/types";
 import { finding, sortAndDedupe, type Finding } from "./findings";
-import { checkIntegrity } from "./integrity";
-import { displayValue, rawAt, readField, type AddressMap, type TypedValue } from "./read";
+import { integrityCore, slotAddress, type IntegrityCore } from "./integrity";
+import { cellAt, evaluateCompiled, normCode, type ValidationPlan } from "./plan";
+import { displayValue, readField, type TypedValue } from "./read";
 
 /** Options for {@link validateSubmission}. */
 export interface ValidateOptions {
@@ -53,76 +46,119 @@ export interface ValidateOptions {
 interface Context {
   snapshot: WorkbookSnapshot;
   template: TemplateDefinition;
-  addresses: AddressMap;
-  sheets: Map<string, string | null>;
+  core: IntegrityCore;
+  plan: ValidationPlan;
+  /** Per template sheet: 1 when the workbook has it (under its own or a new name). */
+  present: Uint8Array;
   area: AreaCode | null;
   lastMonth: number | null;
-  values: Record<string, TypedValue | null>;
-  /** Keys whose value is unusable (type error, missing required, missing sheet). */
-  bad: Set<string>;
+  /** Raw cell value per slot (undefined when its sheet is missing). */
+  raw: (SnapshotValue | undefined)[];
+  /** Typed value per field slot (null when empty or unusable). */
+  values: (TypedValue | null)[];
+  /** Per field slot: 1 when the cell is empty. */
+  empty: Uint8Array;
+  /** Per field slot: 1 when its value is unusable (type error, missing required, missing sheet). */
+  bad: Uint8Array;
   findings: Finding[];
   options: Required<Omit<ValidateOptions, "area" | "registry">>;
 }
 
 const fmt = (n: number) => formatNumber(n, { maxDecimals: 2 });
 
-function addr(ctx: Context, key: string, fallback: { sheet: string; cell: string }) {
-  return ctx.addresses.get(key) ?? fallback;
-}
-
-function sheetPresent(ctx: Context, sheet: string): boolean {
-  return Boolean(ctx.sheets.get(sheet));
-}
+const MONTH_NAMES = [
+  "januari",
+  "februari",
+  "mars",
+  "april",
+  "maj",
+  "juni",
+  "juli",
+  "augusti",
+  "september",
+  "oktober",
+  "november",
+  "december",
+];
 
 function monthName(m: number): string {
-  return [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-  ][m - 1];
+  return MONTH_NAMES[m - 1];
+}
+
+function addr(ctx: Context, slot: number): { sheet: string; cell: string } {
+  return slotAddress(ctx.core, slot);
+}
+
+function at(ctx: Context, slot: number): { sheet: string; cell: string; field: string } {
+  const a = slotAddress(ctx.core, slot);
+  return { sheet: a.sheet, cell: a.cell, field: ctx.plan.slotKey[slot] };
+}
+
+function slotPresent(ctx: Context, slot: number): boolean {
+  const ti = ctx.plan.slotSheet[slot];
+  return ti >= 0 && ctx.present[ti] === 1;
+}
+
+/** true/false when the area is known, null when it is not (and the item is area-specific). */
+function applies(ctx: Context, item: { appliesTo?: AreaCode[] }): boolean | null {
+  if (!item.appliesTo) return true;
+  if (ctx.area === null) return null;
+  return appliesToArea(item, ctx.area);
+}
+
+const mergedCache = new Map<string, { r0: number; c0: number; r1: number; c1: number } | null>();
+
+/** "B3:D3" -> its corners, or null when it is not a range of two valid cells. */
+function parseMerged(range: string) {
+  let hit = mergedCache.get(range);
+  if (hit !== undefined) return hit;
+  hit = null;
+  const m = /^\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)$/i.exec(range);
+  if (m && isA1(`${m[1]}${m[2]}`) && isA1(`${m[3]}${m[4]}`)) {
+    const a = a1ToPosition(`${m[1]}${m[2]}`);
+    const b = a1ToPosition(`${m[3]}${m[4]}`);
+    hit = { r0: a.row, c0: a.col, r1: b.row, c1: b.col };
+  }
+  if (mergedCache.size < 10_000) mergedCache.set(range, hit);
+  return hit;
 }
 
 /** Inputs covered by a merged range (other than its top-left cell) cannot be read. */
 function checkMerged(ctx: Context): void {
-  for (const [expected, actual] of ctx.sheets) {
-    if (!actual) continue;
+  const { plan, core } = ctx;
+  ctx.template.sheets.forEach((_, ti) => {
+    const actual = core.actualNames[ti];
+    if (!actual) return;
     const sheet = ctx.snapshot.sheets.find((x) => x.name === actual);
     for (const range of sheet?.merged ?? []) {
-      const m = /^\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)$/i.exec(range);
-      if (!m || !isA1(`${m[1]}${m[2]}`) || !isA1(`${m[3]}${m[4]}`)) continue;
-      const a = a1ToPosition(`${m[1]}${m[2]}`);
-      const b = a1ToPosition(`${m[3]}${m[4]}`);
-      for (const f of ctx.template.fields) {
-        if (f.sheet !== expected) continue;
-        const at = addr(ctx, f.key, f);
-        const p = a1ToPosition(at.cell);
+      const r = parseMerged(range);
+      if (!r) continue;
+      if (r.r0 === r.r1 && r.c0 === r.c1) continue;
+      for (let i = 0; i < plan.fieldCount; i++) {
+        if (plan.slotSheet[i] !== ti) continue;
+        const a = addr(ctx, i);
+        const off = core.offsets === null ? 0 : core.offsets[i];
+        const row = Math.max(plan.slotRow[i] + off, 0);
+        const col = plan.slotCol[i];
         const inside =
-          p.row >= Math.min(a.row, b.row) &&
-          p.row <= Math.max(a.row, b.row) &&
-          p.col >= Math.min(a.col, b.col) &&
-          p.col <= Math.max(a.col, b.col);
-        if (!inside || (a.row === b.row && a.col === b.col)) continue;
-        ctx.bad.add(f.key);
+          row >= Math.min(r.r0, r.r1) &&
+          row <= Math.max(r.r0, r.r1) &&
+          col >= Math.min(r.c0, r.c1) &&
+          col <= Math.max(r.c0, r.c1);
+        if (!inside) continue;
+        const f = plan.fields[i];
+        ctx.bad[i] = 1;
         ctx.findings.push(
           finding(
             "INPUT_MERGED",
-            { sheet: at.sheet, cell: at.cell, field: f.key },
-            `Cellen för ”${f.label}” ingår i den sammanfogade cellen ${range.toUpperCase()}. Dela upp cellerna och fyll i värdet i ${at.cell}.`,
+            { sheet: a.sheet, cell: a.cell, field: f.key },
+            `Cellen för ”${f.label}” ingår i den sammanfogade cellen ${range.toUpperCase()}. Dela upp cellerna och fyll i värdet i ${a.cell}.`,
             { actual: range.toUpperCase() },
           ),
         );
       }
     }
-  }
+  });
 }
 
 /** Many numbers typed as text on one volume row become one finding listing the cells. */
@@ -153,47 +189,97 @@ function groupSeriesText(findings: Finding[], template: TemplateDefinition): Fin
   return out;
 }
 
-/** Read every field; record type findings and typed values. */
-function readAll(ctx: Context): Map<string, boolean> {
-  const empty = new Map<string, boolean>();
-  for (const f of ctx.template.fields) {
-    if (!sheetPresent(ctx, f.sheet)) {
-      ctx.bad.add(f.key);
-      ctx.values[f.key] = null;
-      continue;
+/**
+ * The typed value of a non-empty, non-error cell when reading it gives no finding (the common
+ * case, without allocating a read result); undefined sends the cell through {@link readField}.
+ */
+function quickRead(
+  plan: ValidationPlan,
+  i: number,
+  f: InputField,
+  raw: SnapshotValue,
+): TypedValue | undefined {
+  switch (f.type) {
+    case "integer":
+    case "decimal":
+    case "amount":
+    case "percent":
+      if (typeof raw !== "number" || !Number.isFinite(raw)) return undefined;
+      if (f.type === "integer" && !Number.isInteger(raw)) return undefined;
+      if (f.type === "percent" && raw > 1 && raw <= 100 && (f.max ?? 1) <= 1) return undefined;
+      return raw;
+    case "text": {
+      if (typeof raw !== "string") return undefined;
+      const text = raw.trim();
+      if (f.maxLength !== undefined && text.length > f.maxLength) return undefined;
+      const re = plan.patterns[i];
+      if (re && !re.test(text)) return undefined;
+      return text;
     }
-    const a = addr(ctx, f.key, f);
-    const r = readField(rawAt(ctx.snapshot, a.sheet, a.cell), f, ctx.template, a.cell, a.sheet);
-    ctx.values[f.key] = r.value;
-    empty.set(f.key, r.empty);
-    if (r.findings.some((x) => x.severity === "error")) ctx.bad.add(f.key);
-    if (applies(ctx, f) !== false || f.optionalElsewhere) ctx.findings.push(...r.findings);
+    case "code": {
+      if (typeof raw !== "string") return undefined;
+      const lookup = plan.codeLookups.get(f.codeList ?? "");
+      if (!lookup) return undefined;
+      return lookup.exact.get(raw) ?? lookup.normalised.get(normCode(raw));
+    }
+    case "date": {
+      if (typeof raw !== "number" || raw < 32874 /* 1990-01-01 */ || raw > 73051 /* 2100-01-01 */)
+        return undefined;
+      return serialToIsoDate(raw);
+    }
+    case "orgnr": {
+      if (typeof raw !== "string" && typeof raw !== "number") return undefined;
+      const r = parseOrgNumber(raw);
+      return r.ok ? r.value : undefined;
+    }
   }
-  return empty;
 }
 
-/** true/false when the area is known, null when it is not (and the field is area-specific). */
-function applies(ctx: Context, item: { appliesTo?: AreaCode[] }): boolean | null {
-  if (!item.appliesTo) return true;
-  if (ctx.area === null) return null;
-  return appliesToArea(item, ctx.area);
+/** Read every field; record type findings and typed values. */
+function readAll(ctx: Context): void {
+  const { plan } = ctx;
+  for (let i = 0; i < plan.fieldCount; i++) {
+    if (!slotPresent(ctx, i)) {
+      ctx.bad[i] = 1;
+      ctx.values[i] = null;
+      continue;
+    }
+    const f = plan.fields[i];
+    const raw = ctx.raw[i];
+    const v = raw === undefined ? null : raw;
+    if (isEmptyValue(v)) {
+      ctx.values[i] = null;
+      ctx.empty[i] = 1;
+      continue;
+    }
+    const quick = isCellError(v) ? undefined : quickRead(plan, i, f, v);
+    if (quick !== undefined) {
+      ctx.values[i] = quick;
+      continue;
+    }
+    const a = addr(ctx, i);
+    const r = readField(raw, f, ctx.template, a.cell, a.sheet);
+    ctx.values[i] = r.value;
+    if (r.empty) ctx.empty[i] = 1;
+    if (r.findings.some((x) => x.severity === "error")) ctx.bad[i] = 1;
+    // While reading, the area is not known yet, so every read finding is kept.
+    for (const x of r.findings) ctx.findings.push(x);
+  }
 }
 
 function checkContext(ctx: Context): void {
   const r = ctx.template.roles;
-  const pf = findField(ctx.template, r.period)!;
-  const pt = ctx.values[r.periodType];
-  const p = ctx.values[r.period];
-  if (!sheetPresent(ctx, pf.sheet) || ctx.bad.has(r.period)) return;
-  const a = addr(ctx, pf.key, pf);
+  const ps = ctx.plan.slotOf.get(r.period);
+  if (ps === undefined || ps >= ctx.plan.fieldCount) throw new TypeError(`Mallen saknar fältet ${r.period}`);
+  const pt = valueOf(ctx, r.periodType);
+  const p = ctx.values[ps];
+  if (!slotPresent(ctx, ps) || ctx.bad[ps]) return;
+  const a = at(ctx, ps);
   if (pt === "ar" && p !== null) {
     ctx.findings.push(
-      finding(
-        "PERIOD_IGNORED",
-        { sheet: a.sheet, cell: a.cell, field: pf.key },
-        "Period anges inte när periodiciteten är År; värdet ignoreras.",
-        { actual: p },
-      ),
+      finding("PERIOD_IGNORED", a, "Period anges inte när periodiciteten är År; värdet ignoreras.", {
+        actual: p,
+      }),
     );
   } else if (
     (pt === "manad" || pt === "kvartal") &&
@@ -203,33 +289,39 @@ function checkContext(ctx: Context): void {
     ctx.findings.push(
       finding(
         "PERIOD_INVALID",
-        { sheet: a.sheet, cell: a.cell, field: pf.key },
+        a,
         `Ange ${pt === "manad" ? "månadens" : "kvartalets"} nummer (${range}) för perioden.`,
         { expected: range, actual: typeof p === "number" || typeof p === "string" ? p : null },
       ),
     );
-    ctx.bad.add(r.period);
+    ctx.bad[ps] = 1;
   }
 }
 
-function checkField(ctx: Context, f: InputField, isEmpty: boolean): void {
-  if (!sheetPresent(ctx, f.sheet) || f.series) return;
-  const a = addr(ctx, f.key, f);
-  const at = { sheet: a.sheet, cell: a.cell, field: f.key };
+/** The typed value of a field by key (undefined for a key that is no field). */
+function valueOf(ctx: Context, key: string): TypedValue | null | undefined {
+  const s = ctx.plan.slotOf.get(key);
+  return s === undefined || s >= ctx.plan.fieldCount ? undefined : ctx.values[s];
+}
+
+function checkField(ctx: Context, i: number): void {
+  if (!slotPresent(ctx, i)) return;
+  const f = ctx.plan.fields[i];
   const ap = applies(ctx, f);
-  const v = ctx.values[f.key];
-  if (isEmpty && ctx.bad.has(f.key)) return; // cause already reported (e.g. merged cell)
+  const v = ctx.values[i];
+  const isEmpty = ctx.empty[i] === 1;
+  if (isEmpty && ctx.bad[i]) return; // cause already reported (e.g. merged cell)
   if (isEmpty) {
     if (f.required && ap === true) {
       ctx.findings.push(
         finding(
           "REQUIRED_MISSING",
-          at,
+          at(ctx, i),
           `”${f.label}” ska fyllas i.${f.type === "integer" || f.type === "decimal" ? " Ange 0 om värdet är noll." : ""}`,
           { expected: f.unit ?? f.type },
         ),
       );
-      ctx.bad.add(f.key);
+      ctx.bad[i] = 1;
     }
     return;
   }
@@ -237,165 +329,161 @@ function checkField(ctx: Context, f: InputField, isEmpty: boolean): void {
     ctx.findings.push(
       finding(
         "NOT_APPLICABLE",
-        at,
+        at(ctx, i),
         `”${f.label}” gäller inte det valda verksamhetsområdet och räknas inte med.`,
         { actual: v },
       ),
     );
     return;
   }
-  if (ctx.bad.has(f.key)) return; // already reported (type error, merged cell, invalid period)
-  checkBounds(ctx, f, v, at);
+  if (ctx.bad[i]) return; // already reported (type error, merged cell, invalid period)
+  checkBounds(ctx, i);
 }
 
-function checkBounds(
-  ctx: Context,
-  f: InputField,
-  v: TypedValue | null,
-  at: { sheet: string; cell: string; field: string },
-): void {
+function checkBounds(ctx: Context, i: number): void {
+  const v = ctx.values[i];
   if (typeof v !== "number") return;
-  const show = (n: number) => (f.type === "percent" ? `${fmt(n * 100)} %` : fmt(n));
-  if (f.min !== undefined && v < f.min) {
-    ctx.findings.push(
-      finding("BELOW_MIN", at, `”${f.label}” får inte vara lägre än ${show(f.min)}, men är ${show(v)}.`, {
-        expected: f.min,
-        actual: v,
-        delta: v - f.min,
-      }),
-    );
-    ctx.bad.add(f.key);
-    return;
-  }
-  if (f.max !== undefined && v > f.max) {
-    ctx.findings.push(
-      finding("ABOVE_MAX", at, `”${f.label}” får inte vara högre än ${show(f.max)}, men är ${show(v)}.`, {
-        expected: f.max,
-        actual: v,
-        delta: v - f.max,
-      }),
-    );
-    ctx.bad.add(f.key);
-    return;
-  }
+  const f = ctx.plan.fields[i];
   const p = f.plausible;
-  if (ctx.options.plausibility && p) {
-    if (p.min !== undefined && v < p.min) {
-      ctx.findings.push(
-        finding(
-          "PLAUSIBILITY",
-          at,
-          `”${f.label}” är ovanligt lågt (${show(v)}; rimligt från ${show(p.min)}). ${p.note}. Kontrollera värdet.`,
-          { expected: p.min, actual: v, delta: v - p.min },
-        ),
-      );
-    } else if (p.max !== undefined && v > p.max) {
-      ctx.findings.push(
-        finding(
-          "PLAUSIBILITY",
-          at,
-          `”${f.label}” är ovanligt högt (${show(v)}; rimligt upp till ${show(p.max)}). ${p.note}. Kontrollera värdet.`,
-          { expected: p.max, actual: v, delta: v - p.max },
-        ),
-      );
-    }
+  const belowMin = f.min !== undefined && v < f.min;
+  const aboveMax = !belowMin && f.max !== undefined && v > f.max;
+  const check = ctx.options.plausibility && p !== undefined;
+  const implausible = check && ((p.min !== undefined && v < p.min) || (p.max !== undefined && v > p.max));
+  if (!belowMin && !aboveMax && !implausible) return;
+  const show = (n: number) => (f.type === "percent" ? `${fmt(n * 100)} %` : fmt(n));
+  const where = at(ctx, i);
+  if (belowMin) {
+    ctx.findings.push(
+      finding("BELOW_MIN", where, `”${f.label}” får inte vara lägre än ${show(f.min!)}, men är ${show(v)}.`, {
+        expected: f.min!,
+        actual: v,
+        delta: v - f.min!,
+      }),
+    );
+    ctx.bad[i] = 1;
+    return;
+  }
+  if (aboveMax) {
+    ctx.findings.push(
+      finding("ABOVE_MAX", where, `”${f.label}” får inte vara högre än ${show(f.max!)}, men är ${show(v)}.`, {
+        expected: f.max!,
+        actual: v,
+        delta: v - f.max!,
+      }),
+    );
+    ctx.bad[i] = 1;
+    return;
+  }
+  if (p!.min !== undefined && v < p!.min) {
+    ctx.findings.push(
+      finding(
+        "PLAUSIBILITY",
+        where,
+        `”${f.label}” är ovanligt lågt (${show(v)}; rimligt från ${show(p!.min)}). ${p!.note}. Kontrollera värdet.`,
+        { expected: p!.min, actual: v, delta: v - p!.min },
+      ),
+    );
+  } else if (p!.max !== undefined && v > p!.max) {
+    ctx.findings.push(
+      finding(
+        "PLAUSIBILITY",
+        where,
+        `”${f.label}” är ovanligt högt (${show(v)}; rimligt upp till ${show(p!.max)}). ${p!.note}. Kontrollera värdet.`,
+        { expected: p!.max, actual: v, delta: v - p!.max },
+      ),
+    );
   }
 }
 
-function checkSeries(ctx: Context, empty: Map<string, boolean>): void {
-  for (const s of ctx.template.series) {
-    if (s.computed || !sheetPresent(ctx, s.sheet)) continue;
-    const fields = s.monthKeys.map((k) => findField(ctx.template, k)!);
-    const at = (f: InputField) => addr(ctx, f.key, f);
+/** The first cell of some months and all their cells, for a finding on a series. */
+function seriesAt(ctx: Context, key: string, slots: number[]) {
+  const first = addr(ctx, slots[0]);
+  return { sheet: first.sheet, cell: first.cell, field: key, cells: slots.map((s) => addr(ctx, s).cell) };
+}
+
+function checkSeries(ctx: Context): void {
+  for (const { series: s, sheet, months } of ctx.plan.series) {
+    if (sheet < 0 || !ctx.present[sheet]) continue;
     const ap = applies(ctx, s);
-    const filled = fields.filter((f) => !empty.get(f.key));
     if (ap === false) {
+      const filled: number[] = [];
+      for (const m of months) if (!ctx.empty[m]) filled.push(m);
       if (filled.length > 0) {
         ctx.findings.push(
           finding(
             "NOT_APPLICABLE",
-            {
-              sheet: at(filled[0]).sheet,
-              cell: at(filled[0]).cell,
-              field: s.key,
-              cells: filled.map((f) => at(f).cell),
-            },
+            seriesAt(ctx, s.key, filled),
             `Raden ”${s.label}” gäller inte det valda verksamhetsområdet och räknas inte med.`,
-            { actual: ctx.values[filled[0].key] },
+            { actual: ctx.values[filled[0]] },
           ),
         );
       }
       continue;
     }
-    for (const f of filled) checkBounds(ctx, f, ctx.values[f.key], { ...at(f), field: f.key });
+    for (const m of months) if (!ctx.empty[m]) checkBounds(ctx, m);
     if (ap === null || ctx.lastMonth === null) continue;
-    const inPeriod = fields.slice(0, ctx.lastMonth);
-    const missing = inPeriod.filter((f) => empty.get(f.key) && !ctx.bad.has(f.key));
-    missing.forEach((f) => ctx.bad.add(f.key));
-    if (missing.length === inPeriod.length) {
-      ctx.findings.push(
-        finding(
-          "SERIES_MISSING",
-          {
-            sheet: at(missing[0]).sheet,
-            cell: at(missing[0]).cell,
-            field: s.key,
-            cells: missing.map((f) => at(f).cell),
-          },
-          `Raden ”${s.label}” är tom. Fyll i ${s.unit === "antal" ? "antal" : s.unit} för ${ctx.lastMonth === 1 ? "januari" : `januari–${monthName(ctx.lastMonth)}`}; ange 0 om volymen är noll.`,
-          { expected: `${ctx.lastMonth} månader`, actual: 0 },
-        ),
-      );
-    } else if (missing.length > 0) {
-      const names = missing.map((f) => monthName(f.month!)).join(", ");
-      ctx.findings.push(
-        finding(
-          "MONTH_MISSING",
-          {
-            sheet: at(missing[0]).sheet,
-            cell: at(missing[0]).cell,
-            field: s.key,
-            cells: missing.map((f) => at(f).cell),
-          },
-          `”${s.label}” saknar värden för ${names}.`,
-          { expected: inPeriod.length, actual: inPeriod.length - missing.length, delta: -missing.length },
-        ),
-      );
+    const inPeriod = Math.min(ctx.lastMonth, months.length);
+    let missingCount = 0;
+    for (let k = 0; k < inPeriod; k++) if (ctx.empty[months[k]] && !ctx.bad[months[k]]) missingCount++;
+    if (missingCount > 0) {
+      const missing: number[] = [];
+      for (let k = 0; k < inPeriod; k++) {
+        const m = months[k];
+        if (ctx.empty[m] && !ctx.bad[m]) missing.push(m);
+      }
+      for (const m of missing) ctx.bad[m] = 1;
+      if (missing.length === inPeriod) {
+        ctx.findings.push(
+          finding(
+            "SERIES_MISSING",
+            seriesAt(ctx, s.key, missing),
+            `Raden ”${s.label}” är tom. Fyll i ${s.unit === "antal" ? "antal" : s.unit} för ${ctx.lastMonth === 1 ? "januari" : `januari–${monthName(ctx.lastMonth)}`}; ange 0 om volymen är noll.`,
+            { expected: `${ctx.lastMonth} månader`, actual: 0 },
+          ),
+        );
+      } else {
+        const names = missing.map((m) => monthName(ctx.plan.fields[m].month!)).join(", ");
+        ctx.findings.push(
+          finding(
+            "MONTH_MISSING",
+            seriesAt(ctx, s.key, missing),
+            `”${s.label}” saknar värden för ${names}.`,
+            { expected: inPeriod, actual: inPeriod - missing.length, delta: -missing.length },
+          ),
+        );
+      }
     }
-    const after = fields.slice(ctx.lastMonth).filter((f) => !empty.get(f.key));
-    if (after.length > 0) {
+    let afterCount = 0;
+    for (let k = inPeriod; k < months.length; k++) if (!ctx.empty[months[k]]) afterCount++;
+    if (afterCount > 0) {
+      const after: number[] = [];
+      for (let k = inPeriod; k < months.length; k++) if (!ctx.empty[months[k]]) after.push(months[k]);
       ctx.findings.push(
         finding(
           "MONTH_AFTER_PERIOD",
-          {
-            sheet: at(after[0]).sheet,
-            cell: at(after[0]).cell,
-            field: s.key,
-            cells: after.map((f) => at(f).cell),
-          },
+          seriesAt(ctx, s.key, after),
           `”${s.label}” har värden efter rapportperiodens slut (${monthName(ctx.lastMonth)}); de räknas inte med.`,
           { actual: after.length },
         ),
       );
     }
-    if (s.checkJumps) checkJumps(ctx, s.label, inPeriod);
+    if (s.checkJumps) checkJumps(ctx, s.label, months, inPeriod);
   }
 }
 
-function checkJumps(ctx: Context, label: string, fields: InputField[]): void {
+function checkJumps(ctx: Context, label: string, months: Int32Array, count: number): void {
   const factor = ctx.options.jumpFactor;
-  for (let i = 1; i < fields.length; i++) {
-    const prev = ctx.values[fields[i - 1].key];
-    const cur = ctx.values[fields[i].key];
+  for (let i = 1; i < count; i++) {
+    const prev = ctx.values[months[i - 1]];
+    const cur = ctx.values[months[i]];
     if (typeof prev !== "number" || typeof cur !== "number") continue;
     if (Math.max(prev, cur) < ctx.options.jumpMinValue) continue;
     const jump = prev === 0 || cur === 0 || cur / prev > factor || prev / cur > factor;
     if (!jump) continue;
-    const a = addr(ctx, fields[i].key, fields[i]);
     ctx.findings.push(
       finding(
         "PERIOD_JUMP",
-        { sheet: a.sheet, cell: a.cell, field: fields[i].key },
+        at(ctx, months[i]),
         `”${label}” ändras kraftigt från ${MONTH_LABELS[i - 1].toLowerCase()} (${fmt(prev)}) till ${MONTH_LABELS[i].toLowerCase()} (${fmt(cur)}). Kontrollera värdet.`,
         { expected: prev, actual: cur, delta: cur - prev },
       ),
@@ -403,53 +491,32 @@ function checkJumps(ctx: Context, label: string, fields: InputField[]): void {
   }
 }
 
-/** All input keys a computed key depends on, transitively. */
-function dependencies(template: TemplateDefinition): Map<string, Set<string>> {
-  const byKey = new Map(template.computed.map((c) => [c.key, c]));
-  const memo = new Map<string, Set<string>>();
-  const visit = (key: string, stack: Set<string>): Set<string> => {
-    if (memo.has(key)) return memo.get(key)!;
-    const c = byKey.get(key);
-    const out = new Set<string>();
-    if (c && !stack.has(key)) {
-      stack.add(key);
-      for (const k of exprInputs(c.expr)) {
-        out.add(k);
-        for (const d of visit(k, stack)) out.add(d);
-      }
-      stack.delete(key);
-    }
-    memo.set(key, out);
-    return out;
-  };
-  for (const c of template.computed) visit(c.key, new Set());
-  return memo;
+/** True when any of the field slots is unusable or any of the computed slots is broken. */
+function tainted(ctx: Context, fields: Int32Array, computed: Int32Array, broken: Uint8Array): boolean {
+  for (let k = 0; k < fields.length; k++) if (ctx.bad[fields[k]]) return true;
+  for (let k = 0; k < computed.length; k++) if (broken[computed[k]]) return true;
+  return false;
 }
 
-function checkComputed(ctx: Context, deps: Map<string, Set<string>>): Set<string> {
-  const broken = new Set<string>();
+/** Computed cells whose value is not what their formula gives; returns them per slot. */
+function checkComputed(ctx: Context): Uint8Array {
+  const { plan } = ctx;
+  const broken = new Uint8Array(plan.slotCount);
   let notCalculated = 0;
-  const groups = new Map<string, { c: ComputedCell; cells: string[]; first: Finding }>();
-  const readRaw = (key: string): SnapshotValue | undefined => {
-    const item = templateIndex(ctx.template).cells.get(key);
-    if (!item) return null;
-    const a = addr(ctx, key, item);
-    return rawAt(ctx.snapshot, a.sheet, a.cell);
-  };
-  for (const c of ctx.template.computed) {
-    if (!sheetPresent(ctx, c.sheet)) continue;
-    const d = deps.get(c.key) ?? new Set();
-    if ([...d].some((k) => ctx.bad.has(k) || broken.has(k))) continue;
-    const a = addr(ctx, c.key, c);
-    const raw = rawAt(ctx.snapshot, a.sheet, a.cell);
-    const expected = evaluateExpr(c.expr, readRaw);
+  let groups: Map<string, { cells: string[]; first: Finding }> | null = null;
+  for (let ci = 0; ci < plan.computed.length; ci++) {
+    const slot = plan.fieldCount + ci;
+    if (!slotPresent(ctx, slot)) continue;
+    if (tainted(ctx, plan.depFields[ci], plan.depComputed[ci], broken)) continue;
+    const c = plan.computed[ci];
+    const raw = ctx.raw[slot];
+    const expected = evaluateCompiled(plan.exprs[ci], ctx.raw);
     if (isCellError(expected)) continue;
-    const at = { sheet: a.sheet, cell: a.cell, field: c.key };
     let f: Finding | undefined;
     if (isCellError(raw)) {
       f = finding(
         "FORMULA_ERROR",
-        at,
+        at(ctx, slot),
         `”${c.label}” visar ${raw.code}, fast uppgifterna den bygger på är giltiga. Formeln har troligen skadats; den ska vara ${c.formula}.`,
         { expected: typeof expected === "number" ? expected : null, actual: raw.code },
       );
@@ -465,25 +532,26 @@ function checkComputed(ctx: Context, deps: Map<string, Set<string>>): Set<string
       const delta = typeof raw === "number" && exp !== null ? raw - exp : null;
       f = finding(
         c.checkCode,
-        at,
+        at(ctx, slot),
         `”${c.label}” visar ${typeof raw === "number" ? fmt(raw) : `”${String(raw)}”`} men ska vara ${exp === null ? "tom" : fmt(exp)} (${c.rule}). Formeln kan ha skrivits över; återställ ${c.formula}.`,
         { expected: exp, actual: displayValue(raw), delta },
       );
     }
     if (!f) continue;
-    broken.add(c.key);
+    broken[slot] = 1;
     if (c.group) {
+      groups ??= new Map();
       const g = groups.get(c.group);
       if (g) {
-        g.cells.push(a.cell);
+        g.cells.push(f.cell!);
         continue;
       }
-      groups.set(c.group, { c, cells: [a.cell], first: f });
+      groups.set(c.group, { cells: [f.cell!], first: f });
     } else {
       ctx.findings.push(f);
     }
   }
-  for (const g of groups.values()) {
+  for (const g of groups?.values() ?? []) {
     if (g.cells.length > 1) {
       g.first.cells = g.cells;
       g.first.message = `${g.first.message} Samma fel finns i ${g.cells.length} celler (${g.cells.join(", ")}).`;
@@ -503,51 +571,54 @@ function checkComputed(ctx: Context, deps: Map<string, Set<string>>): Set<string
   return broken;
 }
 
-/** Computed cells evaluated from the typed (parsed) inputs, months after the period left out. */
-function typedComputed(ctx: Context): Record<string, SnapshotValue> {
-  const input: Record<string, SnapshotValue> = {};
-  for (const f of ctx.template.fields) {
-    const v = ctx.values[f.key];
-    const inPeriod = !f.month || ctx.lastMonth === null || f.month <= ctx.lastMonth;
-    input[f.key] = typeof v === "number" && inPeriod ? v : null;
+/** Every slot's value with computed cells evaluated from the typed inputs (months after the period left out). */
+function typedComputed(ctx: Context): SnapshotValue[] {
+  const { plan } = ctx;
+  const typed: SnapshotValue[] = new Array<SnapshotValue>(plan.slotCount).fill(null);
+  for (let i = 0; i < plan.fieldCount; i++) {
+    const v = ctx.values[i];
+    const month = plan.fields[i].month;
+    const inPeriod = !month || ctx.lastMonth === null || month <= ctx.lastMonth;
+    typed[i] = typeof v === "number" && inPeriod ? v : null;
   }
-  return computeCells(ctx.template, input);
+  if (plan.cyclic) {
+    // Formulas that refer to each other in a cycle: the generic evaluator reports #REF! for them.
+    const input: Record<string, SnapshotValue> = {};
+    for (let i = 0; i < plan.fieldCount; i++) input[plan.slotKey[i]] = typed[i];
+    const out = computeCells(ctx.template, input);
+    for (let ci = 0; ci < plan.computed.length; ci++) {
+      const v = out[plan.computed[ci].key];
+      typed[plan.fieldCount + ci] = v === undefined ? null : v;
+    }
+    return typed;
+  }
+  for (const ci of plan.evalOrder) typed[plan.fieldCount + ci] = evaluateCompiled(plan.exprs[ci], typed);
+  return typed;
 }
 
-function checkCross(
-  ctx: Context,
-  broken: Set<string>,
-  deps: Map<string, Set<string>>,
-  typed: Record<string, SnapshotValue>,
-): void {
-  for (const chk of ctx.template.checks) {
+function checkCross(ctx: Context, broken: Uint8Array, typed: SnapshotValue[]): void {
+  const { plan } = ctx;
+  const num = (s: number): number | null => {
+    if (s < 0) return null;
+    const v = s < plan.fieldCount ? ctx.values[s] : typed[s];
+    return typeof v === "number" ? v : null;
+  };
+  for (const pc of plan.checks) {
+    const chk = pc.check;
     if (applies(ctx, chk) === false) continue;
-    const keys = [chk.target, ...chk.terms.map((t) => t.key)];
-    const tainted = keys.some(
-      (k) =>
-        ctx.bad.has(k) ||
-        broken.has(k) ||
-        [...(deps.get(k) ?? [])].some((d) => ctx.bad.has(d) || broken.has(d)),
-    );
-    if (tainted) continue;
-    const num = (k: string): number | null => {
-      if (k in ctx.values) return typeof ctx.values[k] === "number" ? (ctx.values[k] as number) : null;
-      const v = typed[k];
-      return typeof v === "number" ? v : null;
-    };
-    const target = num(chk.target);
+    if (tainted(ctx, pc.taintFields, pc.taintComputed, broken)) continue;
+    const target = num(pc.target);
     if (target === null) continue;
     let expected = 0;
     let computable = true;
-    for (const t of chk.terms) {
-      const v = num(t.key);
-      const field = findField(ctx.template, t.key);
-      if (v === null && (!field || field.required)) computable = false;
-      expected += t.coef * (v ?? 0);
+    for (let k = 0; k < pc.terms.length; k++) {
+      const v = num(pc.terms[k]);
+      if (v === null && pc.termRequired[k]) computable = false;
+      expected += pc.coef[k] * (v ?? 0);
     }
     if (!computable || Math.abs(target - expected) <= chk.tolerance) continue;
-    const tf = findField(ctx.template, chk.target);
-    const a = tf ? addr(ctx, tf.key, tf) : { sheet: null, cell: null };
+    const tf = pc.target >= 0 && pc.target < plan.fieldCount ? plan.fields[pc.target] : undefined;
+    const a = tf ? addr(ctx, pc.target) : { sheet: null, cell: null };
     ctx.findings.push(
       finding(
         chk.code,
@@ -559,30 +630,28 @@ function checkCross(
   }
 }
 
-function checkMetrics(
-  ctx: Context,
-  deps: Map<string, Set<string>>,
-  computed: Record<string, SnapshotValue>,
-): void {
+function checkMetrics(ctx: Context, typed: SnapshotValue[]): void {
   if (!ctx.options.plausibility || ctx.area === null) return;
-  for (const m of ctx.template.metrics) {
-    if (!m.plausible || !appliesToArea(m, ctx.area) || !m.computedKey) continue;
-    const d = deps.get(m.computedKey) ?? new Set();
-    if ([...d].some((k) => ctx.bad.has(k))) continue;
-    const v = computed[m.computedKey];
+  const { plan } = ctx;
+  for (const pm of plan.metrics) {
+    const m = pm.metric;
+    if (!appliesToArea(m, ctx.area)) continue;
+    let bad = false;
+    for (let k = 0; k < pm.depFields.length; k++) if (ctx.bad[pm.depFields[k]]) bad = true;
+    if (bad) continue;
+    const v = typed[pm.computed];
     if (typeof v !== "number") continue;
-    const p = m.plausible;
-    const c = findComputed(ctx.template, m.computedKey)!;
-    if (!sheetPresent(ctx, c.sheet)) continue;
-    const a = addr(ctx, c.key, c);
-    const show = (n: number) => (m.unit === "%" ? `${fmt(n * 100)} %` : fmt(n));
+    const p = m.plausible!;
+    if (!slotPresent(ctx, pm.computed)) continue;
     const bound =
       p.max !== undefined && v > p.max ? p.max : p.min !== undefined && v < p.min ? p.min : undefined;
     if (bound === undefined) continue;
+    const show = (n: number) => (m.unit === "%" ? `${fmt(n * 100)} %` : fmt(n));
+    const a = addr(ctx, pm.computed);
     ctx.findings.push(
       finding(
         "PLAUSIBILITY",
-        { sheet: a.sheet, cell: a.cell, field: m.computedKey },
+        { sheet: a.sheet, cell: a.cell, field: m.computedKey! },
         `${m.label} är ${show(v)}, ${v > bound ? "långt över" : "långt under"} ${show(bound)}. ${p.note}. Kontrollera volymer och resurser.`,
         { expected: bound, actual: v, delta: v - bound },
       ),
@@ -600,23 +669,31 @@ export function validateSubmission(
   template: TemplateDefinition,
   options: ValidateOptions = {},
 ): Finding[] {
-  const integrity = checkIntegrity(
-    snapshot,
-    template,
-    options.registry ?? TEMPLATES,
-    options.requireStamp ?? true,
-  );
-  const t = integrity.template;
+  const core = integrityCore(snapshot, template, options.registry ?? TEMPLATES, options.requireStamp ?? true);
+  const t = core.template;
+  const plan = core.plan;
+  const present = new Uint8Array(t.sheets.length);
+  for (let ti = 0; ti < present.length; ti++) present[ti] = core.actualNames[ti] ? 1 : 0;
+  const raw = new Array<SnapshotValue | undefined>(plan.slotCount);
+  for (let s = 0; s < plan.slotCount; s++) {
+    const ti = plan.slotSheet[s];
+    const sheet = ti < 0 ? undefined : core.sheetObjs[ti];
+    const off = core.offsets === null ? 0 : core.offsets[s];
+    raw[s] = sheet === undefined ? undefined : cellAtSlot(sheet, plan, s, off);
+  }
   const ctx: Context = {
     snapshot,
     template: t,
-    addresses: integrity.addresses,
-    sheets: integrity.sheets,
+    core,
+    plan,
+    present,
     area: null,
     lastMonth: null,
-    values: {},
-    bad: new Set(),
-    findings: [...integrity.findings],
+    raw,
+    values: new Array<TypedValue | null>(plan.fieldCount).fill(null),
+    empty: new Uint8Array(plan.fieldCount),
+    bad: new Uint8Array(plan.slotCount),
+    findings: core.findings,
     options: {
       jumpFactor: options.jumpFactor ?? 3,
       jumpMinValue: options.jumpMinValue ?? 10,
@@ -625,8 +702,8 @@ export function validateSubmission(
     },
   };
   checkMerged(ctx);
-  const empty = readAll(ctx);
-  const areaValue = ctx.values[t.roles.area];
+  readAll(ctx);
+  const areaValue = valueOf(ctx, t.roles.area);
   ctx.area =
     options.area ??
     ((AREA_CODES as readonly string[]).includes(String(areaValue)) ? (areaValue as AreaCode) : null);
@@ -641,20 +718,29 @@ export function validateSubmission(
     );
   }
   checkContext(ctx);
-  const pt = ctx.values[t.roles.periodType];
-  const p = ctx.values[t.roles.period];
-  if ((pt === "manad" || pt === "kvartal" || pt === "ar") && !ctx.bad.has(t.roles.period)) {
+  const pt = valueOf(ctx, t.roles.periodType);
+  const periodSlot = plan.slotOf.get(t.roles.period)!;
+  const p = ctx.values[periodSlot];
+  if ((pt === "manad" || pt === "kvartal" || pt === "ar") && !ctx.bad[periodSlot]) {
     ctx.lastMonth = lastMonthOfPeriod(pt, typeof p === "number" ? p : null) ?? null;
   }
-  for (const f of t.fields) checkField(ctx, f, empty.get(f.key) ?? false);
-  checkSeries(ctx, empty);
-  const deps = dependencies(t);
-  const broken = checkComputed(ctx, deps);
+  for (const i of plan.singleFields) checkField(ctx, i);
+  checkSeries(ctx);
+  const broken = checkComputed(ctx);
   const typed = typedComputed(ctx);
-  checkCross(ctx, broken, deps, typed);
-  checkMetrics(ctx, deps, typed);
+  checkCross(ctx, broken, typed);
+  checkMetrics(ctx, typed);
   return sortAndDedupe(
     groupSeriesText(ctx.findings, t),
-    t.sheets.map((s) => integrity.sheets.get(s.name) ?? s.name),
+    t.sheets.map((s, ti) => core.actualNames[ti] ?? s.name),
   );
+}
+
+function cellAtSlot(
+  sheet: NonNullable<IntegrityCore["sheetObjs"][number]>,
+  plan: ValidationPlan,
+  s: number,
+  off: number,
+): SnapshotValue | undefined {
+  return cellAt(sheet, off === 0 ? plan.slotRow[s] : Math.max(plan.slotRow[s] + off, 0), plan.slotCol[s]);
 }
