@@ -93,7 +93,12 @@ export function normaliseCellValue(v: SnapshotValue | undefined): SnapshotValue 
 
 /** True when a cell is empty: null, undefined or a string of only whitespace. */
 export function isEmptyValue(v: SnapshotValue | undefined): boolean {
-  return v === null || v === undefined || (typeof v === "string" && v.trim() === "");
+  if (v === null || v === undefined) return true;
+  if (typeof v !== "string") return false;
+  // Most text starts with a visible ASCII character: not empty, without trimming a copy.
+  const c = v.length > 0 ? v.charCodeAt(0) : 32;
+  if (c > 32 && c < 127) return false;
+  return v.trim() === "";
 }
 
 /** Column letters -> zero-based index ("A" -> 0, "AA" -> 26). Throws on bad input. */
@@ -184,10 +189,12 @@ export function quoteSheetName(name: string): string {
 
 /** Find a sheet by name; Excel sheet names are case-insensitive. */
 export function findSheet(snapshot: WorkbookSnapshot, name: string): SheetSnapshot | undefined {
-  const exact = snapshot.sheets.find((s) => s.name === name);
-  if (exact) return exact;
+  // Plain loops: validation looks sheets up on every run, and this is its hot path.
+  const sheets = snapshot.sheets;
+  for (let i = 0; i < sheets.length; i++) if (sheets[i].name === name) return sheets[i];
   const lower = name.toLowerCase();
-  return snapshot.sheets.find((s) => s.name.toLowerCase() === lower);
+  for (let i = 0; i < sheets.length; i++) if (sheets[i].name.toLowerCase() === lower) return sheets[i];
+  return undefined;
 }
 
 /** The value at a zero-based position of a sheet; empty cells are null, error text becomes an error object. */
@@ -231,7 +238,14 @@ export function definedNameText(raw: string | undefined): string | undefined {
  */
 export function resolveDefinedName(snapshot: WorkbookSnapshot, name: string): SnapshotValue | undefined {
   const names = snapshot.definedNames ?? {};
-  const key = Object.keys(names).find((k) => k.toUpperCase() === name.toUpperCase());
+  const upper = name.toUpperCase();
+  let key: string | undefined;
+  for (const k in names) {
+    if (Object.prototype.hasOwnProperty.call(names, k) && k.toUpperCase() === upper) {
+      key = k;
+      break;
+    }
+  }
   if (key === undefined) return undefined;
   const text = definedNameText(names[key]) ?? "";
   const ref = /^(?:'((?:[^']|'')+)'|([^!'"]+))!(\$?[A-Za-z]{1,3}\$?[0-9]+)$/.exec(text);
@@ -245,9 +259,16 @@ export function resolveDefinedName(snapshot: WorkbookSnapshot, name: string): Sn
 /** Convert an Excel serial date (1900 system) to an ISO date "ÅÅÅÅ-MM-DD", or undefined if out of range. */
 export function serialToIsoDate(serial: number): string | undefined {
   if (!Number.isFinite(serial) || serial < 1 || serial > 2_958_465) return undefined;
-  const ms = Date.UTC(1899, 11, 30) + Math.floor(serial) * 86_400_000;
-  return new Date(ms).toISOString().slice(0, 10);
+  const day = Math.floor(serial);
+  const hit = ISO_DATE_CACHE.get(day);
+  if (hit !== undefined) return hit;
+  const iso = new Date(Date.UTC(1899, 11, 30) + day * 86_400_000).toISOString().slice(0, 10);
+  // Validation converts the same few dates on every run: remember them (bounded).
+  if (ISO_DATE_CACHE.size < 10_000) ISO_DATE_CACHE.set(day, iso);
+  return iso;
 }
+
+const ISO_DATE_CACHE = new Map<number, string>();
 
 /** Convert an ISO date "ÅÅÅÅ-MM-DD" to an Excel serial date, or undefined when the text is not a real date. */
 export function isoDateToSerial(iso: string): number | undefined {

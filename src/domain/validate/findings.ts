@@ -245,6 +245,7 @@ export function finding(
  * reading order, then code; and drop duplicates (same code, sheet, cell and field).
  */
 export function sortAndDedupe(findings: Finding[], sheetOrder: readonly string[]): Finding[] {
+  if (findings.length <= 1) return findings.slice();
   const seen = new Set<string>();
   const unique = findings.filter((f) => {
     const k = `${f.code}|${f.sheet}|${f.cell}|${f.field}`;

@@ -132,11 +132,12 @@ function mapSheets(
   const template = plan.template;
   const actualNames: (string | null)[] = [];
   const sheetObjs: (SheetSnapshot | undefined)[] = [];
-  const extras = snapshot.sheets.filter((s) => {
+  const extras: SheetSnapshot[] = [];
+  for (const s of snapshot.sheets) {
     const lower = s.name.toLowerCase();
-    return !plan.expectedSheetNames.has(lower) && lower !== plan.metaSheetLower;
-  });
-  const claimed = new Set<string>();
+    if (!plan.expectedSheetNames.has(lower) && lower !== plan.metaSheetLower) extras.push(s);
+  }
+  let claimed: Set<string> | null = null;
   for (const def of template.sheets) {
     const found = findSheet(snapshot, def.name);
     if (found) {
@@ -147,13 +148,13 @@ function mapSheets(
     const labels = plan.labelsBySheet.get(def.name) ?? [];
     const title = normLabel(def.title);
     const candidate = extras.find((x) => {
-      if (claimed.has(x.name)) return false;
+      if (claimed?.has(x.name)) return false;
       if (normLabel(getSheetCell(x, { row: 0, col: 0 })) === title) return true;
       const hits = labels.filter((e) => normLabel(cellAt(x, e.row, e.col)) === e.norm).length;
       return labels.length > 0 && hits >= Math.ceil(labels.length / 2);
     });
     if (candidate) {
-      claimed.add(candidate.name);
+      (claimed ??= new Set()).add(candidate.name);
       actualNames.push(candidate.name);
       sheetObjs.push(findSheet(snapshot, candidate.name));
       findings.push(
@@ -178,7 +179,7 @@ function mapSheets(
     }
   }
   for (const x of extras) {
-    if (!claimed.has(x.name) && !plan.auxiliarySheets.has(x.name.toLowerCase()))
+    if (!claimed?.has(x.name) && !plan.auxiliarySheets.has(x.name.toLowerCase()))
       findings.push(
         finding(
           "SHEET_EXTRA",
@@ -195,6 +196,16 @@ function rowText(n: number): string {
   return n === 1 ? "1 rad" : `${n} rader`;
 }
 
+/** Row numbers of each (normalised) text in column A. */
+function columnALabels(sheet: SheetSnapshot): Map<string, number[]> {
+  const index = new Map<string, number[]>();
+  (Array.isArray(sheet.rows) ? sheet.rows : []).forEach((r, i) => {
+    const t = normLabel(Array.isArray(r) ? r[0] : null);
+    if (t) index.set(t, [...(index.get(t) ?? []), i]);
+  });
+  return index;
+}
+
 /** Detect moved label rows; returns the row offset per slot, or null when nothing moved. */
 function checkMoved(
   plan: ValidationPlan,
@@ -203,28 +214,30 @@ function checkMoved(
   findings: Finding[],
 ): Int32Array | null {
   let offsets: Int32Array | null = null;
-  for (const { sheet: sheetName, entries } of plan.labelSheets) {
-    const ti = plan.sheetIndex.get(sheetName) ?? -1;
+  for (const { sheetIndex: ti, entries } of plan.labelSheets) {
     const actualName = ti < 0 ? null : actualNames[ti];
     if (!actualName) continue;
     const sheet = sheetObjs[ti]!;
+    // Usually every label is where the template puts it: find the first that is not, if any,
+    // before allocating anything.
+    let first = 0;
+    while (first < entries.length) {
+      const e = entries[first];
+      const actual = cellAt(sheet, e.row, e.col);
+      if (actual !== e.label && normLabel(actual) !== e.norm) break;
+      first++;
+    }
+    if (first === entries.length) continue;
     // Column A's labels by text, built only when some label is not where the template puts it.
-    let colAIndex: Map<string, number[]> | null = null;
-    const colA = (): Map<string, number[]> => {
-      if (colAIndex) return colAIndex;
-      colAIndex = new Map();
-      (Array.isArray(sheet.rows) ? sheet.rows : []).forEach((r, i) => {
-        const t = normLabel(Array.isArray(r) ? r[0] : null);
-        if (t) colAIndex!.set(t, [...(colAIndex!.get(t) ?? []), i]);
-      });
-      return colAIndex;
-    };
+    let colA: Map<string, number[]> | null = null;
     const moved = new Map<number, { cells: string[]; labels: string[] }>();
     const changed: { cell: string; label: string; actual: unknown }[] = [];
-    for (const e of entries) {
+    for (let k = first; k < entries.length; k++) {
+      const e = entries[k];
       const actual = cellAt(sheet, e.row, e.col);
       if (actual === e.label || normLabel(actual) === e.norm) continue;
-      const candidates = colA().get(e.norm);
+      colA ??= columnALabels(sheet);
+      const candidates = colA.get(e.norm);
       if (candidates && candidates.length > 0) {
         const nearest = candidates.reduce((a, b) => (Math.abs(b - e.row) < Math.abs(a - e.row) ? b : a));
         const offset = nearest - e.row;

@@ -33,12 +33,33 @@ export function normCode(s: string): string {
   return s.toLowerCase().replace(/\s+/g, " ").trim();
 }
 
-/** A formula compiled to slots (-1: a key the template does not define, which reads as empty). */
-export type CompiledExpr =
-  | { op: "sum"; of: Int32Array; blankIfEmpty: boolean }
-  | { op: "average"; of: Int32Array }
-  | { op: "linear"; of: Int32Array; coef: Float64Array }
-  | { op: "ratio"; num: number; den: Int32Array };
+/** Operation codes of a compiled formula. */
+export const OP_SUM = 0;
+export const OP_AVERAGE = 1;
+export const OP_LINEAR = 2;
+export const OP_RATIO = 3;
+
+/**
+ * A formula compiled to slots (-1: a key the template does not define, which reads as empty).
+ * One object shape for every operation, so the evaluator's property loads stay monomorphic:
+ * `of` holds SUM/AVERAGE's operands, LINEAR's terms (with `coef`) or RATIO's denominator.
+ */
+export interface CompiledExpr {
+  op: number;
+  of: Int32Array;
+  coef: Float64Array;
+  num: number;
+  blankIfEmpty: boolean;
+}
+
+/** Field type codes (for the read fast path). */
+export const T_NUMBER = 0;
+export const T_INTEGER = 1;
+export const T_PERCENT = 2;
+export const T_TEXT = 3;
+export const T_CODE = 4;
+export const T_DATE = 5;
+export const T_ORGNR = 6;
 
 /** One label cell and the slots whose rows move with it. */
 export interface LabelEntry {
@@ -53,6 +74,8 @@ export interface LabelEntry {
 /** Label cells of one template sheet, in template order. */
 export interface LabelSheet {
   sheet: string;
+  /** Index into template.sheets (-1 when the label's sheet is no template sheet). */
+  sheetIndex: number;
   entries: LabelEntry[];
 }
 
@@ -116,6 +139,16 @@ export interface ValidationPlan {
   exprs: CompiledExpr[];
   /** Computed cells (indices) in an evaluation order where every dependency comes first. */
   evalOrder: Int32Array;
+  /** Per computed cell: the computed cells it needs, itself last, in evaluation order. */
+  evalNeeds: Int32Array[];
+  /**
+   * Per field slot: a range inside which a number gives no bounds finding, with and without the
+   * plausibility ranges (min/max and plausible.min/max intersected).
+   */
+  quietLo: Float64Array;
+  quietHi: Float64Array;
+  quietLoPlausible: Float64Array;
+  quietHiPlausible: Float64Array;
   /** True when the formulas refer to each other in a cycle (evaluated the generic way). */
   cyclic: boolean;
   series: PlannedSeries[];
@@ -128,25 +161,69 @@ export interface ValidationPlan {
   metaSheetLower: string;
   /** Template sheet order for sorting findings. */
   sheetNames: string[];
+  /** Per field slot (plain arrays of the fields' properties the read loop uses). */
+  fieldType: Uint8Array;
+  /** Month 1–12 of a series cell, 0 otherwise. */
+  fieldMonth: Uint8Array;
+  /** 1 when a percent field's maximum is at most 1 (so 1 < x ≤ 100 is read as a scale error). */
+  percentScale: Uint8Array;
+  /** maxLength of a text field, or Infinity. */
+  fieldMaxLength: Float64Array;
+  fieldCode: (CodeLookup | null)[];
+  /** Per computed cell: its tolerance. */
+  computedTolerance: Float64Array;
+  /**
+   * Packed arrays of slotCount zeros and nulls: a run copies them (`slice`, one memory copy)
+   * instead of growing its per-slot arrays.
+   */
+  zeros: number[];
+  nulls: null[];
 }
 
 const plans = new WeakMap<TemplateDefinition, ValidationPlan>();
+
+const TYPE_CODES: Record<InputField["type"], number> = {
+  integer: T_INTEGER,
+  decimal: T_NUMBER,
+  amount: T_NUMBER,
+  percent: T_PERCENT,
+  text: T_TEXT,
+  code: T_CODE,
+  date: T_DATE,
+  orgnr: T_ORGNR,
+};
+
+const NO_COEF = new Float64Array(0);
 
 function compileExpr(c: ComputedCell, slot: (k: string) => number): CompiledExpr {
   const e = c.expr;
   switch (e.op) {
     case "sum":
-      return { op: "sum", of: Int32Array.from(e.of, slot), blankIfEmpty: Boolean(e.blankIfEmpty) };
+      return {
+        op: OP_SUM,
+        of: Int32Array.from(e.of, slot),
+        coef: NO_COEF,
+        num: -1,
+        blankIfEmpty: Boolean(e.blankIfEmpty),
+      };
     case "average":
-      return { op: "average", of: Int32Array.from(e.of, slot) };
+      return { op: OP_AVERAGE, of: Int32Array.from(e.of, slot), coef: NO_COEF, num: -1, blankIfEmpty: false };
     case "linear":
       return {
-        op: "linear",
+        op: OP_LINEAR,
         of: Int32Array.from(e.terms, (t) => slot(t.key)),
         coef: Float64Array.from(e.terms, (t) => t.coef),
+        num: -1,
+        blankIfEmpty: false,
       };
     case "ratio":
-      return { op: "ratio", num: slot(e.num), den: Int32Array.from(e.den, slot) };
+      return {
+        op: OP_RATIO,
+        of: Int32Array.from(e.den, slot),
+        coef: NO_COEF,
+        num: slot(e.num),
+        blankIfEmpty: false,
+      };
   }
 }
 
@@ -205,7 +282,11 @@ export function validationPlan(template: TemplateDefinition): ValidationPlan {
         fieldCount + i,
       );
   });
-  const labelSheets = [...bySheet].map(([sheet, m]) => ({ sheet, entries: [...m.values()] }));
+  const labelSheets = [...bySheet].map(([sheet, m]) => ({
+    sheet,
+    sheetIndex: sheetIndex.get(sheet) ?? -1,
+    entries: [...m.values()],
+  }));
 
   // Transitive dependencies of each computed cell (as the validator has always followed them:
   // depth first, a key on the current path is not followed again).
@@ -266,6 +347,24 @@ export function validationPlan(template: TemplateDefinition): ValidationPlan {
     order.push(ci);
   };
   computed.forEach((_, i) => place2(i));
+
+  const position = new Int32Array(computed.length);
+  order.forEach((ci, k) => (position[ci] = k));
+  const evalNeeds = computed.map((_, ci) => {
+    const need = new Set<number>([ci]);
+    for (const s of depComputed[ci]) need.add(s - fieldCount);
+    return Int32Array.from([...need].sort((a, b) => position[a] - position[b]));
+  });
+  const quietLo = new Float64Array(fieldCount);
+  const quietHi = new Float64Array(fieldCount);
+  const quietLoPlausible = new Float64Array(fieldCount);
+  const quietHiPlausible = new Float64Array(fieldCount);
+  fields.forEach((f, i) => {
+    quietLo[i] = f.min ?? -Infinity;
+    quietHi[i] = f.max ?? Infinity;
+    quietLoPlausible[i] = Math.max(quietLo[i], f.plausible?.min ?? -Infinity);
+    quietHiPlausible[i] = Math.min(quietHi[i], f.plausible?.max ?? Infinity);
+  });
 
   const series = template.series
     .filter((s) => !s.computed)
@@ -341,6 +440,11 @@ export function validationPlan(template: TemplateDefinition): ValidationPlan {
     depComputed,
     exprs: computed.map((c) => compileExpr(c, slot)),
     evalOrder: Int32Array.from(order),
+    evalNeeds,
+    quietLo,
+    quietHi,
+    quietLoPlausible,
+    quietHiPlausible,
     cyclic,
     series,
     checks,
@@ -351,6 +455,14 @@ export function validationPlan(template: TemplateDefinition): ValidationPlan {
     auxiliarySheets: new Set((template.auxiliarySheets ?? []).map((n) => n.toLowerCase())),
     metaSheetLower: template.stamp.metaSheet.toLowerCase(),
     sheetNames: template.sheets.map((s) => s.name),
+    fieldType: Uint8Array.from(fields, (f) => TYPE_CODES[f.type]),
+    fieldMonth: Uint8Array.from(fields, (f) => f.month ?? 0),
+    percentScale: Uint8Array.from(fields, (f) => (f.type === "percent" && (f.max ?? 1) <= 1 ? 1 : 0)),
+    fieldMaxLength: Float64Array.from(fields, (f) => f.maxLength ?? Infinity),
+    fieldCode: fields.map((f) => (f.type === "code" ? (codeLookups.get(f.codeList ?? "") ?? null) : null)),
+    computedTolerance: Float64Array.from(computed, (c) => c.tolerance),
+    zeros: Array.from({ length: slotCount }, () => 0),
+    nulls: Array.from({ length: slotCount }, () => null),
   };
   plans.set(template, plan);
   return plan;
@@ -389,10 +501,6 @@ function isErr(v: SnapshotValue | undefined): v is ErrorValue {
   );
 }
 
-function at(values: readonly (SnapshotValue | undefined)[], s: number): SnapshotValue | undefined {
-  return s < 0 ? null : values[s];
-}
-
 /**
  * {@link evaluateExpr} over slot values: the same Excel semantics (SUM/AVERAGE ignore text and
  * blanks, arithmetic treats blanks as 0 and text as #VALUE!, errors propagate, ratios with no
@@ -402,62 +510,54 @@ export function evaluateCompiled(
   e: CompiledExpr,
   values: readonly (SnapshotValue | undefined)[],
 ): number | "" | ErrorValue {
-  switch (e.op) {
-    case "sum": {
-      let err: ErrorValue | undefined;
-      let anyNumber = false;
-      let total = 0;
-      for (let i = 0; i < e.of.length; i++) {
-        const v = at(values, e.of[i]);
-        if (typeof v === "number") {
-          anyNumber = true;
-          total += v;
-        } else if (err === undefined && isErr(v)) err = v;
-      }
-      if (e.blankIfEmpty && !anyNumber) return "";
+  const of = e.of;
+  const op = e.op;
+  if (op === OP_SUM || op === OP_AVERAGE) {
+    let err: ErrorValue | undefined;
+    let n = 0;
+    let total = 0;
+    for (let i = 0; i < of.length; i++) {
+      const s = of[i];
+      const v = s < 0 ? null : values[s];
+      if (typeof v === "number") {
+        n++;
+        total += v;
+      } else if (err === undefined && isErr(v)) err = v;
+    }
+    if (op === OP_SUM) {
+      if (e.blankIfEmpty && n === 0) return "";
       return err ?? total;
     }
-    case "average": {
-      let err: ErrorValue | undefined;
-      let n = 0;
-      let total = 0;
-      for (let i = 0; i < e.of.length; i++) {
-        const v = at(values, e.of[i]);
-        if (typeof v === "number") {
-          n++;
-          total += v;
-        } else if (err === undefined && isErr(v)) err = v;
-      }
-      if (n === 0) return "";
-      return err ?? total / n;
-    }
-    case "linear": {
-      let total = 0;
-      for (let i = 0; i < e.of.length; i++) {
-        const v = at(values, e.of[i]);
-        let n: number;
-        if (v === null || v === undefined || v === "") n = 0;
-        else if (typeof v === "number") n = v;
-        else if (typeof v === "boolean") n = v ? 1 : 0;
-        else if (isErr(v)) return v;
-        else if (typeof v === "string") {
-          n = Number(v);
-          if (!Number.isFinite(n) || v.trim() === "") return { kind: "error", code: "#VALUE!" };
-        } else return { kind: "error", code: "#VALUE!" };
-        total += e.coef[i] * n;
-      }
-      return total;
-    }
-    case "ratio": {
-      let den = 0;
-      for (let i = 0; i < e.den.length; i++) {
-        const v = at(values, e.den[i]);
-        if (isErr(v)) return v;
-        if (typeof v === "number") den += v;
-      }
-      const num = at(values, e.num);
-      if (typeof num !== "number" || den === 0) return "";
-      return num / den;
-    }
+    if (n === 0) return "";
+    return err ?? total / n;
   }
+  if (op === OP_LINEAR) {
+    let total = 0;
+    for (let i = 0; i < of.length; i++) {
+      const s = of[i];
+      const v = s < 0 ? null : values[s];
+      let n: number;
+      if (typeof v === "number") n = v;
+      else if (v === null || v === undefined || v === "") n = 0;
+      else if (typeof v === "boolean") n = v ? 1 : 0;
+      else if (isErr(v)) return v;
+      else if (typeof v === "string") {
+        n = Number(v);
+        if (!Number.isFinite(n) || v.trim() === "") return { kind: "error", code: "#VALUE!" };
+      } else return { kind: "error", code: "#VALUE!" };
+      total += e.coef[i] * n;
+    }
+    return total;
+  }
+  // RATIO: IF(OR(COUNT(num)=0,SUM(den)=0),"",num/SUM(den)); a denominator error wins.
+  let den = 0;
+  for (let i = 0; i < of.length; i++) {
+    const s = of[i];
+    const v = s < 0 ? null : values[s];
+    if (typeof v === "number") den += v;
+    else if (isErr(v)) return v;
+  }
+  const num = e.num < 0 ? null : values[e.num];
+  if (typeof num !== "number" || den === 0) return "";
+  return num / den;
 }

@@ -13,6 +13,7 @@ import {
   isA1,
   isCellError,
   isEmptyValue,
+  isErrorText,
   serialToIsoDate,
   a1ToPosition,
   type SnapshotValue,
@@ -21,10 +22,21 @@ import {
 import { MONTH_LABELS } from "../template/build";
 import { TEMPLATES } from "../template/registry";
 import { appliesToArea, computeCells, findField, lastMonthOfPeriod, templateIndex } from "../template/values";
-import { AREA_CODES, type AreaCode, type InputField, type TemplateDefinition } from "../template/types";
+import { AREA_CODES, type AreaCode, type TemplateDefinition } from "../template/types";
 import { finding, sortAndDedupe, type Finding } from "./findings";
 import { integrityCore, slotAddress, type IntegrityCore } from "./integrity";
-import { cellAt, evaluateCompiled, normCode, type ValidationPlan } from "./plan";
+import {
+  evaluateCompiled,
+  normCode,
+  T_CODE,
+  T_DATE,
+  T_INTEGER,
+  T_NUMBER,
+  T_ORGNR,
+  T_PERCENT,
+  T_TEXT,
+  type ValidationPlan,
+} from "./plan";
 import { displayValue, readField, type TypedValue } from "./read";
 
 /** Options for {@link validateSubmission}. */
@@ -49,17 +61,25 @@ interface Context {
   core: IntegrityCore;
   plan: ValidationPlan;
   /** Per template sheet: 1 when the workbook has it (under its own or a new name). */
-  present: Uint8Array;
+  present: number[];
   area: AreaCode | null;
   lastMonth: number | null;
   /** Raw cell value per slot (undefined when its sheet is missing). */
   raw: (SnapshotValue | undefined)[];
   /** Typed value per field slot (null when empty or unusable). */
   values: (TypedValue | null)[];
+  /** Per slot: typed numbers of fields in the period, computed cells evaluated from them. */
+  typed: SnapshotValue[];
+  /** Per computed cell: 1 once its typed value is evaluated. */
+  typedDone: number[];
   /** Per field slot: 1 when the cell is empty. */
-  empty: Uint8Array;
+  empty: number[];
   /** Per field slot: 1 when its value is unusable (type error, missing required, missing sheet). */
-  bad: Uint8Array;
+  bad: number[];
+  /** True once any slot is marked bad (most submissions have none, which skips taint checks). */
+  anyBad: boolean;
+  /** True once a computed cell is found broken. */
+  anyBroken: boolean;
   findings: Finding[];
   options: Required<Omit<ValidateOptions, "area" | "registry">>;
 }
@@ -94,6 +114,11 @@ function at(ctx: Context, slot: number): { sheet: string; cell: string; field: s
   return { sheet: a.sheet, cell: a.cell, field: ctx.plan.slotKey[slot] };
 }
 
+function markBad(ctx: Context, slot: number): void {
+  ctx.bad[slot] = 1;
+  ctx.anyBad = true;
+}
+
 function slotPresent(ctx: Context, slot: number): boolean {
   const ti = ctx.plan.slotSheet[slot];
   return ti >= 0 && ctx.present[ti] === 1;
@@ -126,11 +151,19 @@ function parseMerged(range: string) {
 /** Inputs covered by a merged range (other than its top-left cell) cannot be read. */
 function checkMerged(ctx: Context): void {
   const { plan, core } = ctx;
-  ctx.template.sheets.forEach((_, ti) => {
+  for (let ti = 0; ti < core.actualNames.length; ti++) {
     const actual = core.actualNames[ti];
-    if (!actual) return;
-    const sheet = ctx.snapshot.sheets.find((x) => x.name === actual);
-    for (const range of sheet?.merged ?? []) {
+    if (!actual) continue;
+    let sheet: WorkbookSnapshot["sheets"][number] | undefined;
+    for (const x of ctx.snapshot.sheets) {
+      if (x.name === actual) {
+        sheet = x;
+        break;
+      }
+    }
+    const merged = sheet?.merged;
+    if (!merged || merged.length === 0) continue;
+    for (const range of merged) {
       const r = parseMerged(range);
       if (!r) continue;
       if (r.r0 === r.r1 && r.c0 === r.c1) continue;
@@ -147,7 +180,7 @@ function checkMerged(ctx: Context): void {
           col <= Math.max(r.c0, r.c1);
         if (!inside) continue;
         const f = plan.fields[i];
-        ctx.bad[i] = 1;
+        markBad(ctx, i);
         ctx.findings.push(
           finding(
             "INPUT_MERGED",
@@ -158,7 +191,7 @@ function checkMerged(ctx: Context): void {
         );
       }
     }
-  });
+  }
 }
 
 /** Many numbers typed as text on one volume row become one finding listing the cells. */
@@ -193,78 +226,128 @@ function groupSeriesText(findings: Finding[], template: TemplateDefinition): Fin
  * The typed value of a non-empty, non-error cell when reading it gives no finding (the common
  * case, without allocating a read result); undefined sends the cell through {@link readField}.
  */
-function quickRead(
-  plan: ValidationPlan,
-  i: number,
-  f: InputField,
-  raw: SnapshotValue,
-): TypedValue | undefined {
-  switch (f.type) {
-    case "integer":
-    case "decimal":
-    case "amount":
-    case "percent":
+function quickRead(plan: ValidationPlan, i: number, raw: SnapshotValue): TypedValue | undefined {
+  switch (plan.fieldType[i]) {
+    case T_NUMBER:
+      return typeof raw === "number" && Number.isFinite(raw) ? raw : undefined;
+    case T_INTEGER:
+      return typeof raw === "number" && Number.isInteger(raw) ? raw : undefined;
+    case T_PERCENT:
       if (typeof raw !== "number" || !Number.isFinite(raw)) return undefined;
-      if (f.type === "integer" && !Number.isInteger(raw)) return undefined;
-      if (f.type === "percent" && raw > 1 && raw <= 100 && (f.max ?? 1) <= 1) return undefined;
-      return raw;
-    case "text": {
+      return plan.percentScale[i] && raw > 1 && raw <= 100 ? undefined : raw;
+    case T_TEXT: {
       if (typeof raw !== "string") return undefined;
       const text = raw.trim();
-      if (f.maxLength !== undefined && text.length > f.maxLength) return undefined;
+      if (text.length > plan.fieldMaxLength[i]) return undefined;
       const re = plan.patterns[i];
-      if (re && !re.test(text)) return undefined;
+      if (re !== null && !re.test(text)) return undefined;
       return text;
     }
-    case "code": {
-      if (typeof raw !== "string") return undefined;
-      const lookup = plan.codeLookups.get(f.codeList ?? "");
-      if (!lookup) return undefined;
+    case T_CODE: {
+      const lookup = plan.fieldCode[i];
+      if (typeof raw !== "string" || lookup === null) return undefined;
       return lookup.exact.get(raw) ?? lookup.normalised.get(normCode(raw));
     }
-    case "date": {
+    case T_DATE:
       if (typeof raw !== "number" || raw < 32874 /* 1990-01-01 */ || raw > 73051 /* 2100-01-01 */)
         return undefined;
       return serialToIsoDate(raw);
-    }
-    case "orgnr": {
+    case T_ORGNR: {
       if (typeof raw !== "string" && typeof raw !== "number") return undefined;
-      const r = parseOrgNumber(raw);
-      return r.ok ? r.value : undefined;
+      return orgNumber(raw);
     }
   }
+  return undefined;
 }
 
-/** Read every field; record type findings and typed values. */
+const orgCache = new Map<string | number, string | null>();
+
+/** A valid organisationsnummer, normalised (remembered: the same few recur run after run). */
+function orgNumber(raw: string | number): string | undefined {
+  let hit = orgCache.get(raw);
+  if (hit === undefined) {
+    const r = parseOrgNumber(raw);
+    hit = r.ok ? r.value : null;
+    if (orgCache.size < 1_000) orgCache.set(raw, hit);
+  }
+  return hit ?? undefined;
+}
+
+/** Read every field (and then every computed cell) once; record type findings and typed values. */
 function readAll(ctx: Context): void {
-  const { plan } = ctx;
+  const { plan, core } = ctx;
+  const rows = sheetRows(core);
   for (let i = 0; i < plan.fieldCount; i++) {
+    const raw = rawSlot(rows, core.offsets, plan, i);
+    ctx.raw[i] = raw;
     if (!slotPresent(ctx, i)) {
-      ctx.bad[i] = 1;
-      ctx.values[i] = null;
+      markBad(ctx, i);
       continue;
     }
-    const f = plan.fields[i];
-    const raw = ctx.raw[i];
     const v = raw === undefined ? null : raw;
     if (isEmptyValue(v)) {
-      ctx.values[i] = null;
       ctx.empty[i] = 1;
       continue;
     }
-    const quick = isCellError(v) ? undefined : quickRead(plan, i, f, v);
+    const quick = isCellError(v) ? undefined : quickRead(plan, i, v);
     if (quick !== undefined) {
       ctx.values[i] = quick;
       continue;
     }
     const a = addr(ctx, i);
-    const r = readField(raw, f, ctx.template, a.cell, a.sheet);
+    const r = readField(raw, plan.fields[i], ctx.template, a.cell, a.sheet);
     ctx.values[i] = r.value;
     if (r.empty) ctx.empty[i] = 1;
-    if (r.findings.some((x) => x.severity === "error")) ctx.bad[i] = 1;
-    // While reading, the area is not known yet, so every read finding is kept.
-    for (const x of r.findings) ctx.findings.push(x);
+    for (const x of r.findings) {
+      if (x.severity === "error") markBad(ctx, i);
+      // While reading, the area is not known yet, so every read finding is kept.
+      ctx.findings.push(x);
+    }
   }
+  for (let s = plan.fieldCount; s < plan.slotCount; s++) ctx.raw[s] = rawSlot(rows, core.offsets, plan, s);
+}
+
+/** Per template sheet: its row grid, null when the sheet has none, undefined when it is missing. */
+function sheetRows(core: IntegrityCore): (SnapshotValue[][] | null | undefined)[] {
+  const out: (SnapshotValue[][] | null | undefined)[] = [];
+  for (const sheet of core.sheetObjs) {
+    out.push(sheet === undefined ? undefined : Array.isArray(sheet.rows) ? sheet.rows : null);
+  }
+  return out;
+}
+
+/**
+ * A slot's raw value where it actually stands, like `getSheetCell` (empty is null, error text an
+ * error object); undefined when its sheet is missing.
+ */
+function rawSlot(
+  rowsBySheet: readonly (SnapshotValue[][] | null | undefined)[],
+  offsets: Int32Array | null,
+  plan: ValidationPlan,
+  s: number,
+): SnapshotValue | undefined {
+  const ti = plan.slotSheet[s];
+  if (ti < 0) return undefined;
+  const rows = rowsBySheet[ti];
+  if (rows === undefined) return undefined;
+  if (rows === null) return null;
+  const off = offsets === null ? 0 : offsets[s];
+  const r = rows[off === 0 ? plan.slotRow[s] : Math.max(plan.slotRow[s] + off, 0)];
+  if (!Array.isArray(r)) return null;
+  const v = r[plan.slotCol[s]] as SnapshotValue | undefined;
+  if (v === undefined) return null;
+  if (typeof v === "string" && v.charCodeAt(0) === 35 && isErrorText(v)) return { kind: "error", code: v };
+  return v;
+}
+
+/** True when a number may give a bounds finding (outside the range where none is possible). */
+function outsideQuiet(ctx: Context, i: number): boolean {
+  const v = ctx.values[i];
+  if (typeof v !== "number") return false;
+  const plan = ctx.plan;
+  return ctx.options.plausibility
+    ? v < plan.quietLoPlausible[i] || v > plan.quietHiPlausible[i]
+    : v < plan.quietLo[i] || v > plan.quietHi[i];
 }
 
 function checkContext(ctx: Context): void {
@@ -294,7 +377,7 @@ function checkContext(ctx: Context): void {
         { expected: range, actual: typeof p === "number" || typeof p === "string" ? p : null },
       ),
     );
-    ctx.bad[ps] = 1;
+    markBad(ctx, ps);
   }
 }
 
@@ -321,7 +404,7 @@ function checkField(ctx: Context, i: number): void {
           { expected: f.unit ?? f.type },
         ),
       );
-      ctx.bad[i] = 1;
+      markBad(ctx, i);
     }
     return;
   }
@@ -337,7 +420,7 @@ function checkField(ctx: Context, i: number): void {
     return;
   }
   if (ctx.bad[i]) return; // already reported (type error, merged cell, invalid period)
-  checkBounds(ctx, i);
+  if (outsideQuiet(ctx, i)) checkBounds(ctx, i);
 }
 
 function checkBounds(ctx: Context, i: number): void {
@@ -360,7 +443,7 @@ function checkBounds(ctx: Context, i: number): void {
         delta: v - f.min!,
       }),
     );
-    ctx.bad[i] = 1;
+    markBad(ctx, i);
     return;
   }
   if (aboveMax) {
@@ -371,7 +454,7 @@ function checkBounds(ctx: Context, i: number): void {
         delta: v - f.max!,
       }),
     );
-    ctx.bad[i] = 1;
+    markBad(ctx, i);
     return;
   }
   if (p!.min !== undefined && v < p!.min) {
@@ -406,9 +489,9 @@ function checkSeries(ctx: Context): void {
     if (sheet < 0 || !ctx.present[sheet]) continue;
     const ap = applies(ctx, s);
     if (ap === false) {
-      const filled: number[] = [];
-      for (const m of months) if (!ctx.empty[m]) filled.push(m);
-      if (filled.length > 0) {
+      let filled: number[] | null = null;
+      for (let k = 0; k < months.length; k++) if (!ctx.empty[months[k]]) (filled ??= []).push(months[k]);
+      if (filled !== null) {
         ctx.findings.push(
           finding(
             "NOT_APPLICABLE",
@@ -420,7 +503,7 @@ function checkSeries(ctx: Context): void {
       }
       continue;
     }
-    for (const m of months) if (!ctx.empty[m]) checkBounds(ctx, m);
+    for (const m of months) if (!ctx.empty[m] && outsideQuiet(ctx, m)) checkBounds(ctx, m);
     if (ap === null || ctx.lastMonth === null) continue;
     const inPeriod = Math.min(ctx.lastMonth, months.length);
     let missingCount = 0;
@@ -431,7 +514,7 @@ function checkSeries(ctx: Context): void {
         const m = months[k];
         if (ctx.empty[m] && !ctx.bad[m]) missing.push(m);
       }
-      for (const m of missing) ctx.bad[m] = 1;
+      for (const m of missing) markBad(ctx, m);
       if (missing.length === inPeriod) {
         ctx.findings.push(
           finding(
@@ -492,22 +575,29 @@ function checkJumps(ctx: Context, label: string, months: Int32Array, count: numb
 }
 
 /** True when any of the field slots is unusable or any of the computed slots is broken. */
-function tainted(ctx: Context, fields: Int32Array, computed: Int32Array, broken: Uint8Array): boolean {
+function tainted(
+  ctx: Context,
+  fields: Int32Array,
+  computed: Int32Array,
+  broken: number[],
+  anyBroken: boolean,
+): boolean {
+  if (!ctx.anyBad && !anyBroken) return false;
   for (let k = 0; k < fields.length; k++) if (ctx.bad[fields[k]]) return true;
   for (let k = 0; k < computed.length; k++) if (broken[computed[k]]) return true;
   return false;
 }
 
 /** Computed cells whose value is not what their formula gives; returns them per slot. */
-function checkComputed(ctx: Context): Uint8Array {
+function checkComputed(ctx: Context): number[] {
   const { plan } = ctx;
-  const broken = new Uint8Array(plan.slotCount);
+  const broken = plan.zeros.slice();
   let notCalculated = 0;
   let groups: Map<string, { cells: string[]; first: Finding }> | null = null;
   for (let ci = 0; ci < plan.computed.length; ci++) {
     const slot = plan.fieldCount + ci;
     if (!slotPresent(ctx, slot)) continue;
-    if (tainted(ctx, plan.depFields[ci], plan.depComputed[ci], broken)) continue;
+    if (tainted(ctx, plan.depFields[ci], plan.depComputed[ci], broken, ctx.anyBroken)) continue;
     const c = plan.computed[ci];
     const raw = ctx.raw[slot];
     const expected = evaluateCompiled(plan.exprs[ci], ctx.raw);
@@ -526,7 +616,7 @@ function checkComputed(ctx: Context): Uint8Array {
     } else if (
       typeof raw !== "number" ||
       expected === "" ||
-      Math.abs(raw - expected) > c.tolerance + 1e-9 * Math.abs(expected)
+      Math.abs(raw - expected) > plan.computedTolerance[ci] + 1e-9 * Math.abs(expected)
     ) {
       const exp = expected === "" ? null : expected;
       const delta = typeof raw === "number" && exp !== null ? raw - exp : null;
@@ -539,6 +629,7 @@ function checkComputed(ctx: Context): Uint8Array {
     }
     if (!f) continue;
     broken[slot] = 1;
+    ctx.anyBroken = true;
     if (c.group) {
       groups ??= new Map();
       const g = groups.get(c.group);
@@ -571,48 +662,66 @@ function checkComputed(ctx: Context): Uint8Array {
   return broken;
 }
 
-/** Every slot's value with computed cells evaluated from the typed inputs (months after the period left out). */
-function typedComputed(ctx: Context): SnapshotValue[] {
+/**
+ * Prepare values for evaluating computed cells from the typed (parsed) inputs, months after the
+ * period left out. Computed cells are evaluated when first asked for ({@link typedAt}).
+ */
+function prepareTyped(ctx: Context): void {
   const { plan } = ctx;
-  const typed: SnapshotValue[] = new Array<SnapshotValue>(plan.slotCount).fill(null);
   for (let i = 0; i < plan.fieldCount; i++) {
     const v = ctx.values[i];
-    const month = plan.fields[i].month;
-    const inPeriod = !month || ctx.lastMonth === null || month <= ctx.lastMonth;
-    typed[i] = typeof v === "number" && inPeriod ? v : null;
+    const month = plan.fieldMonth[i];
+    const inPeriod = month === 0 || ctx.lastMonth === null || month <= ctx.lastMonth;
+    if (typeof v === "number" && inPeriod) ctx.typed[i] = v;
   }
   if (plan.cyclic) {
     // Formulas that refer to each other in a cycle: the generic evaluator reports #REF! for them.
     const input: Record<string, SnapshotValue> = {};
-    for (let i = 0; i < plan.fieldCount; i++) input[plan.slotKey[i]] = typed[i];
+    for (let i = 0; i < plan.fieldCount; i++) input[plan.slotKey[i]] = ctx.typed[i];
     const out = computeCells(ctx.template, input);
     for (let ci = 0; ci < plan.computed.length; ci++) {
       const v = out[plan.computed[ci].key];
-      typed[plan.fieldCount + ci] = v === undefined ? null : v;
+      ctx.typed[plan.fieldCount + ci] = v === undefined ? null : v;
+      ctx.typedDone[ci] = 1;
     }
-    return typed;
   }
-  for (const ci of plan.evalOrder) typed[plan.fieldCount + ci] = evaluateCompiled(plan.exprs[ci], typed);
-  return typed;
 }
 
-function checkCross(ctx: Context, broken: Uint8Array, typed: SnapshotValue[]): void {
+/** A slot's value from the typed inputs: a field's number (or null) or a computed cell's result. */
+function typedAt(ctx: Context, s: number): SnapshotValue {
+  if (s < 0) return null;
+  const plan = ctx.plan;
+  if (s < plan.fieldCount) return ctx.typed[s];
+  const ci = s - plan.fieldCount;
+  if (!ctx.typedDone[ci]) {
+    for (const need of plan.evalNeeds[ci]) {
+      if (ctx.typedDone[need]) continue;
+      ctx.typed[plan.fieldCount + need] = evaluateCompiled(plan.exprs[need], ctx.typed);
+      ctx.typedDone[need] = 1;
+    }
+  }
+  return ctx.typed[s];
+}
+
+/** A field's typed number or a computed cell's value from the typed inputs, or null. */
+function numberAt(ctx: Context, s: number): number | null {
+  if (s < 0) return null;
+  const v = s < ctx.plan.fieldCount ? ctx.values[s] : typedAt(ctx, s);
+  return typeof v === "number" ? v : null;
+}
+
+function checkCross(ctx: Context, broken: number[]): void {
   const { plan } = ctx;
-  const num = (s: number): number | null => {
-    if (s < 0) return null;
-    const v = s < plan.fieldCount ? ctx.values[s] : typed[s];
-    return typeof v === "number" ? v : null;
-  };
   for (const pc of plan.checks) {
     const chk = pc.check;
     if (applies(ctx, chk) === false) continue;
-    if (tainted(ctx, pc.taintFields, pc.taintComputed, broken)) continue;
-    const target = num(pc.target);
+    if (tainted(ctx, pc.taintFields, pc.taintComputed, broken, ctx.anyBroken)) continue;
+    const target = numberAt(ctx, pc.target);
     if (target === null) continue;
     let expected = 0;
     let computable = true;
     for (let k = 0; k < pc.terms.length; k++) {
-      const v = num(pc.terms[k]);
+      const v = numberAt(ctx, pc.terms[k]);
       if (v === null && pc.termRequired[k]) computable = false;
       expected += pc.coef[k] * (v ?? 0);
     }
@@ -630,16 +739,14 @@ function checkCross(ctx: Context, broken: Uint8Array, typed: SnapshotValue[]): v
   }
 }
 
-function checkMetrics(ctx: Context, typed: SnapshotValue[]): void {
+function checkMetrics(ctx: Context): void {
   if (!ctx.options.plausibility || ctx.area === null) return;
   const { plan } = ctx;
   for (const pm of plan.metrics) {
     const m = pm.metric;
     if (!appliesToArea(m, ctx.area)) continue;
-    let bad = false;
-    for (let k = 0; k < pm.depFields.length; k++) if (ctx.bad[pm.depFields[k]]) bad = true;
-    if (bad) continue;
-    const v = typed[pm.computed];
+    if (tainted(ctx, pm.depFields, NO_SLOTS, NO_FLAGS, false)) continue;
+    const v = typedAt(ctx, pm.computed);
     if (typeof v !== "number") continue;
     const p = m.plausible!;
     if (!slotPresent(ctx, pm.computed)) continue;
@@ -672,15 +779,10 @@ export function validateSubmission(
   const core = integrityCore(snapshot, template, options.registry ?? TEMPLATES, options.requireStamp ?? true);
   const t = core.template;
   const plan = core.plan;
-  const present = new Uint8Array(t.sheets.length);
-  for (let ti = 0; ti < present.length; ti++) present[ti] = core.actualNames[ti] ? 1 : 0;
-  const raw = new Array<SnapshotValue | undefined>(plan.slotCount);
-  for (let s = 0; s < plan.slotCount; s++) {
-    const ti = plan.slotSheet[s];
-    const sheet = ti < 0 ? undefined : core.sheetObjs[ti];
-    const off = core.offsets === null ? 0 : core.offsets[s];
-    raw[s] = sheet === undefined ? undefined : cellAtSlot(sheet, plan, s, off);
-  }
+  // Plain arrays, not typed arrays: these are small and per call, and V8 allocates typed
+  // arrays of this size outside the heap.
+  const present: number[] = [];
+  for (let ti = 0; ti < t.sheets.length; ti++) present.push(core.actualNames[ti] ? 1 : 0);
   const ctx: Context = {
     snapshot,
     template: t,
@@ -689,10 +791,14 @@ export function validateSubmission(
     present,
     area: null,
     lastMonth: null,
-    raw,
-    values: new Array<TypedValue | null>(plan.fieldCount).fill(null),
-    empty: new Uint8Array(plan.fieldCount),
-    bad: new Uint8Array(plan.slotCount),
+    raw: plan.nulls.slice(),
+    values: plan.nulls.slice(),
+    typed: plan.nulls.slice(),
+    typedDone: plan.zeros.slice(),
+    empty: plan.zeros.slice(),
+    bad: plan.zeros.slice(),
+    anyBad: false,
+    anyBroken: false,
     findings: core.findings,
     options: {
       jumpFactor: options.jumpFactor ?? 3,
@@ -727,20 +833,13 @@ export function validateSubmission(
   for (const i of plan.singleFields) checkField(ctx, i);
   checkSeries(ctx);
   const broken = checkComputed(ctx);
-  const typed = typedComputed(ctx);
-  checkCross(ctx, broken, typed);
-  checkMetrics(ctx, typed);
-  return sortAndDedupe(
-    groupSeriesText(ctx.findings, t),
-    t.sheets.map((s, ti) => core.actualNames[ti] ?? s.name),
-  );
+  prepareTyped(ctx);
+  checkCross(ctx, broken);
+  checkMetrics(ctx);
+  const sheetOrder: string[] = [];
+  for (let ti = 0; ti < t.sheets.length; ti++) sheetOrder.push(core.actualNames[ti] ?? t.sheets[ti].name);
+  return sortAndDedupe(groupSeriesText(ctx.findings, t), sheetOrder);
 }
 
-function cellAtSlot(
-  sheet: NonNullable<IntegrityCore["sheetObjs"][number]>,
-  plan: ValidationPlan,
-  s: number,
-  off: number,
-): SnapshotValue | undefined {
-  return cellAt(sheet, off === 0 ? plan.slotRow[s] : Math.max(plan.slotRow[s] + off, 0), plan.slotCol[s]);
-}
+const NO_SLOTS = new Int32Array(0);
+const NO_FLAGS: number[] = [];
