@@ -6,6 +6,7 @@
  *
  * Browser-safe: works on Uint8Array only (no Node APIs), so the task pane can use it too.
  */
+import { Inflate } from "fflate";
 import JSZip from "jszip";
 import { formatNumber } from "../domain/format";
 import { MAX_ROWS } from "../domain/snapshot";
@@ -250,6 +251,53 @@ export function readEntryHead(
   });
 }
 
+/** An entry's stored bytes and method, from JSZip's parsed central directory (its `_data`). */
+function storedContent(entry: JSZip.JSZipObject): { deflated: boolean; bytes: Uint8Array } | undefined {
+  const data = (
+    entry as unknown as { _data?: { compression?: { magic?: unknown }; compressedContent?: unknown } }
+  )._data;
+  const bytes = data?.compressedContent;
+  if (!(bytes instanceof Uint8Array)) return undefined;
+  const magic = data?.compression?.magic;
+  if (magic === "\x08\x00") return { deflated: true, bytes };
+  if (magic === "\x00\x00") return { deflated: false, bytes };
+  return undefined;
+}
+
+/**
+ * The start of a zip entry as text, until `stop` matches: inflates the stored bytes a few
+ * kilobytes at a time, synchronously (fflate), and stops as soon as it has enough. About ten
+ * times cheaper per sheet than JSZip's stream, which hands every chunk on asynchronously.
+ * Falls back to {@link readEntryHead} when the entry's bytes are not at hand.
+ */
+export async function readEntryStart(
+  entry: JSZip.JSZipObject,
+  stop: RegExp,
+  maxChars = 256 * 1024,
+): Promise<string> {
+  const stored = storedContent(entry);
+  if (!stored) return readEntryHead(entry, stop, maxChars);
+  const decoder = new TextDecoder("utf-8");
+  let text = "";
+  let done = false;
+  const take = (chunk: Uint8Array, final: boolean) => {
+    if (done) return;
+    text += decoder.decode(chunk, { stream: !final });
+    if (stop.test(text) || text.length >= maxChars) done = true;
+  };
+  // The dimension is in the first kilobyte of a sheet's XML: start small, then double.
+  let step = 512;
+  const inflate = stored.deflated ? new Inflate(take) : undefined;
+  for (let at = 0; at < stored.bytes.length && !done; at += step, step *= 2) {
+    const end = Math.min(at + step, stored.bytes.length);
+    const chunk = stored.bytes.subarray(at, end);
+    if (inflate) inflate.push(chunk, end === stored.bytes.length);
+    else take(chunk, end === stored.bytes.length);
+  }
+  if (stored.bytes.length === 0) take(new Uint8Array(0), true);
+  return text;
+}
+
 /**
  * Stream a sheet's XML (inflating chunk by chunk, never holding it whole) and return the
  * highest row number seen, stopping as soon as it passes `stopAbove`.
@@ -412,7 +460,7 @@ export async function probeWorkbook(bytes: Uint8Array, limits: ReadLimits = DEFA
     }
     let head: string;
     try {
-      head = await readEntryHead(entry, /<(?:\w+:)?(?:dimension\b[^>]*>|sheetData\b)/);
+      head = await readEntryStart(entry, /<(?:\w+:)?(?:dimension\b[^>]*>|sheetData\b)/);
     } catch {
       throw corrupt(`har ett skadat blad (”${name}”)`);
     }

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import JSZip from "jszip";
-import { probeWorkbook, type UnreadableWorkbookError, DEFAULT_LIMITS } from "../../src/xlsx/probe";
+import {
+  probeWorkbook,
+  readEntryStart,
+  type UnreadableWorkbookError,
+  DEFAULT_LIMITS,
+} from "../../src/xlsx/probe";
 import { LATEST_TEMPLATE } from "../../src/domain/template/registry";
 import { writeTemplate } from "../../src/xlsx/template";
 import { FIXED_DATE } from "./helpers";
@@ -51,3 +56,82 @@ describe("probeWorkbook: rows are counted even when the dimension is missing or 
     expect(e?.message).toMatch(/sträcker sig till minst rad 1\d\s\d{3};/);
   });
 });
+
+describe("readEntryStart: the start of a sheet without inflating all of it", () => {
+  const xml = `<?xml version="1.0" encoding="UTF-8"?><worksheet><sheetPr/><dimension ref="A1:N34000"/><sheetData>${Array.from(
+    { length: 5_000 },
+    (_, i) => `<row r="${i + 1}"><c r="A${i + 1}" t="inlineStr"><is><t>Rad ${i + 1} – åäö</t></is></c></row>`,
+  ).join("")}</sheetData></worksheet>`;
+  const stop = /<(?:\w+:)?(?:dimension\b[^>]*>|sheetData\b)/;
+
+  for (const compression of ["DEFLATE", "STORE"] as const) {
+    it(`${compression}: a prefix of the XML that reaches the dimension, far shorter than the sheet`, async () => {
+      const zip = new JSZip();
+      zip.file("s.xml", xml);
+      const loaded = await JSZip.loadAsync(await zip.generateAsync({ type: "uint8array", compression }));
+      const head = await readEntryStart(loaded.file("s.xml")!, stop);
+      expect(xml.startsWith(head)).toBe(true);
+      expect(head).toMatch(/<dimension ref="A1:N34000"\/>/);
+      expect(head.length).toBeLessThan(xml.length / 10);
+    });
+  }
+
+  it("an entry that never matches is read whole (up to the limit)", async () => {
+    const zip = new JSZip();
+    zip.file("s.xml", xml);
+    const loaded = await JSZip.loadAsync(
+      await zip.generateAsync({ type: "uint8array", compression: "DEFLATE" }),
+    );
+    expect(await readEntryStart(loaded.file("s.xml")!, /will-not-match/, 10_000_000)).toBe(xml);
+    const capped = await readEntryStart(loaded.file("s.xml")!, /will-not-match/, 10_000);
+    expect(capped.length).toBeGreaterThanOrEqual(10_000);
+    expect(xml.startsWith(capped)).toBe(true);
+  });
+
+  it("a sheet whose dimension is too large is refused from the first kilobyte (stored and deflated)", async () => {
+    for (const compression of ["DEFLATE", "STORE"] as const) {
+      const zip = await JSZip.loadAsync(await writeTemplate(LATEST_TEMPLATE, { created: FIXED_DATE }));
+      const part = "xl/worksheets/sheet2.xml";
+      const sheet = (await zip.file(part)!.async("string")).replace(
+        /<dimension ref="[^"]+"\/>/,
+        '<dimension ref="A1:N50000"/>',
+      );
+      zip.file(part, sheet);
+      const e = await reason(await zip.generateAsync({ type: "uint8array", compression }));
+      expect(e?.code).toBe("TOO_MANY_ROWS");
+      expect(e?.message).toMatch(/”Uppgifter” sträcker sig till rad 50\s000/);
+    }
+  });
+
+  it("corrupt deflated bytes are reported as a damaged sheet, not a crash", async () => {
+    const zip = new JSZip();
+    zip.file("xl/workbook.xml", '<workbook><sheets><sheet name="Blad1" r:id="rId1"/></sheets></workbook>');
+    zip.file(
+      "xl/_rels/workbook.xml.rels",
+      '<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>',
+    );
+    zip.file("xl/worksheets/sheet1.xml", xml);
+    const bytes = await zip.generateAsync({ type: "uint8array", compression: "DEFLATE" });
+    const loaded = await JSZip.loadAsync(bytes);
+    const stored = (
+      loaded.file("xl/worksheets/sheet1.xml") as unknown as { _data: { compressedContent: Uint8Array } }
+    )._data.compressedContent;
+    // Overwrite the start of the sheet's deflate stream with an invalid block type (binary 11).
+    const at = findStart(bytes, stored);
+    expect(at).toBeGreaterThan(0);
+    const broken = bytes.slice();
+    broken.set(new Uint8Array(64).fill(0xff), at);
+    const e = await reason(broken);
+    expect(e?.code).toBe("CORRUPT");
+    expect(e?.message).toMatch(/skadat blad \(”Blad1”\)/);
+  });
+});
+
+/** Offset of `part` inside `whole`. */
+function findStart(whole: Uint8Array, part: Uint8Array): number {
+  outer: for (let i = 0; i + part.length <= whole.length; i++) {
+    for (let j = 0; j < 32; j++) if (whole[i + j] !== part[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
