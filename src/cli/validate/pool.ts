@@ -8,7 +8,7 @@ import path from "node:path";
 import { availableParallelism } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { unreadableResult, validateFile, type FileResult, type ValidateFileOptions } from "./check";
+import type { FileResult, ValidateFileOptions } from "./check";
 import type { WorkerTask } from "./worker";
 
 /** One file to validate. */
@@ -66,6 +66,15 @@ function startWorker(bundle: string): Worker {
   return new Worker(pathToFileURL(bundle), { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
 }
 
+/** For tests of the pool itself: another worker, and whether this thread takes files too. */
+export interface PoolInternals {
+  startWorker?: () => Worker;
+  mainThreadValidates?: boolean;
+}
+
+/** Files a worker has been sent and not yet answered: the first is the one it is working on. */
+const IN_FLIGHT = 2;
+
 /**
  * Validate the tasks with up to `jobs` threads (this one and `jobs − 1` workers); `onResult` is
  * called as each file finishes (for a progress bar). Returns results in input order.
@@ -74,68 +83,89 @@ export async function validateAll(
   tasks: FileTask[],
   jobs: number,
   onResult?: (r: FileResult, index: number) => void,
+  internals: PoolInternals = {},
 ): Promise<FileResult[]> {
   const results: FileResult[] = new Array(tasks.length);
   const n = Math.max(1, Math.min(jobs, tasks.length));
   if (n === 1) {
+    const { validateFile } = await import("./check");
     for (let i = 0; i < tasks.length; i++) {
       results[i] = await validateFile(tasks[i].file, tasks[i].label, tasks[i].options);
       onResult?.(results[i], i);
     }
     return results;
   }
-  const bundle = await workerBundle();
+  // Start the workers first: each loads the validation stack (ExcelJS, ~0,5 s) on its own core
+  // while this thread loads it too, instead of after it.
+  const spawnWorker = internals.startWorker ?? startWorker.bind(null, await workerBundle());
+  const mainThread = internals.mainThreadValidates ?? true;
   let next = 0;
+  /** Tasks a dead worker had been sent but had not started; handed out again first. */
+  const retry: number[] = [];
+  const take = (): number | undefined =>
+    retry.length > 0 ? retry.shift() : next < tasks.length ? next++ : undefined;
+  const check = import("./check");
   const runOne = (): Promise<void> =>
     new Promise((resolve) => {
-      let worker = startWorker(bundle);
-      let current: number | undefined;
+      let worker: Worker;
+      const sent: number[] = [];
+      let finished = false;
       const give = () => {
-        if (next >= tasks.length) {
-          current = undefined;
-          void worker.terminate().then(() => resolve());
-          return;
+        while (sent.length < IN_FLIGHT) {
+          const i = take();
+          if (i === undefined) break;
+          sent.push(i);
+          const t = tasks[i];
+          const msg: WorkerTask = { id: i, file: t.file, label: t.label, options: t.options };
+          worker.postMessage(msg);
         }
-        current = next++;
-        const t = tasks[current];
-        const msg: WorkerTask = { id: current, file: t.file, label: t.label, options: t.options };
-        worker.postMessage(msg);
+        if (sent.length === 0 && !finished) {
+          finished = true;
+          void worker.terminate().then(() => resolve());
+        }
       };
       const attach = (w: Worker) => {
         w.on("message", (m: { id: number; result: FileResult }) => {
+          const at = sent.indexOf(m.id);
+          if (at >= 0) sent.splice(at, 1);
           results[m.id] = m.result;
           onResult?.(m.result, m.id);
           give();
         });
         w.on("error", (err: Error) => {
-          if (current !== undefined) {
-            const t = tasks[current];
-            const oom = /memory|heap/i.test(err.message);
-            results[current] = unreadableResult(
-              t.label,
-              oom
-                ? "filen kräver för mycket minne för att granskas"
-                : `granskningen av filen avbröts (${err.message.split("\n")[0].slice(0, 120)})`,
-              oom ? "TOO_LARGE" : "READ_FAILED",
-            );
-            onResult?.(results[current], current);
-          }
-          // Replace the dead worker and carry on.
-          worker = startWorker(bundle);
-          attach(worker);
-          give();
+          void check.then(({ unreadableResult }) => {
+            // The worker handles its files in order: the first one sent is the one that killed it.
+            const failed = sent.shift();
+            if (failed !== undefined) {
+              const t = tasks[failed];
+              const oom = /memory|heap/i.test(err.message);
+              results[failed] = unreadableResult(
+                t.label,
+                oom
+                  ? "filen kräver för mycket minne för att granskas"
+                  : `granskningen av filen avbröts (${err.message.split("\n")[0].slice(0, 120)})`,
+                oom ? "TOO_LARGE" : "READ_FAILED",
+              );
+              onResult?.(results[failed], failed);
+            }
+            retry.push(...sent.splice(0));
+            // Replace the dead worker and carry on.
+            worker = spawnWorker();
+            attach(worker);
+            give();
+          });
         });
       };
+      worker = spawnWorker();
       attach(worker);
       give();
     });
-  // This thread has the whole validation stack loaded already (the CLI imported it), while a
-  // worker needs ~1–1,5 s of CPU to load it again through tsx: start n − 1 workers first, then
-  // let this thread take files from the same queue as the n-th job.
-  const workers = Array.from({ length: n - 1 }, runOne);
+  const workers = Array.from({ length: mainThread ? n - 1 : n }, runOne);
+  // This thread takes files from the same queue as the n-th job.
+  const { validateFile } = await check;
   const here = (async () => {
-    while (next < tasks.length) {
-      const i = next++;
+    if (!mainThread) return;
+    for (let i = take(); i !== undefined; i = take()) {
       results[i] = await validateFile(tasks[i].file, tasks[i].label, tasks[i].options);
       onResult?.(results[i], i);
     }
