@@ -72,10 +72,12 @@ interface Context {
   typed: SnapshotValue[];
   /** Per computed cell: 1 once its typed value is evaluated. */
   typedDone: number[];
-  /** Per field slot: 1 when the cell is empty. */
-  empty: number[];
-  /** Per field slot: 1 when its value is unusable (type error, missing required, missing sheet). */
-  bad: number[];
+  /**
+   * Per slot, bits: {@link EMPTY} (a field's cell is empty), {@link BAD} (a field's value is
+   * unusable: type error, missing required, missing sheet) and {@link BROKEN} (a computed cell
+   * does not show what its formula gives).
+   */
+  flags: number[];
   /** True once any slot is marked bad (most submissions have none, which skips taint checks). */
   anyBad: boolean;
   /** True once a computed cell is found broken. */
@@ -115,7 +117,7 @@ function at(ctx: Context, slot: number): { sheet: string; cell: string; field: s
 }
 
 function markBad(ctx: Context, slot: number): void {
-  ctx.bad[slot] = 1;
+  ctx.flags[slot] |= BAD;
   ctx.anyBad = true;
 }
 
@@ -286,7 +288,7 @@ function readAll(ctx: Context): void {
     }
     const v = raw === undefined ? null : raw;
     if (isEmptyValue(v)) {
-      ctx.empty[i] = 1;
+      ctx.flags[i] |= EMPTY;
       continue;
     }
     const quick = isCellError(v) ? undefined : quickRead(plan, i, v);
@@ -297,7 +299,7 @@ function readAll(ctx: Context): void {
     const a = addr(ctx, i);
     const r = readField(raw, plan.fields[i], ctx.template, a.cell, a.sheet);
     ctx.values[i] = r.value;
-    if (r.empty) ctx.empty[i] = 1;
+    if (r.empty) ctx.flags[i] |= EMPTY;
     for (const x of r.findings) {
       if (x.severity === "error") markBad(ctx, i);
       // While reading, the area is not known yet, so every read finding is kept.
@@ -356,7 +358,7 @@ function checkContext(ctx: Context): void {
   if (ps === undefined || ps >= ctx.plan.fieldCount) throw new TypeError(`Mallen saknar fältet ${r.period}`);
   const pt = valueOf(ctx, r.periodType);
   const p = ctx.values[ps];
-  if (!slotPresent(ctx, ps) || ctx.bad[ps]) return;
+  if (!slotPresent(ctx, ps) || ctx.flags[ps] & BAD) return;
   const a = at(ctx, ps);
   if (pt === "ar" && p !== null) {
     ctx.findings.push(
@@ -392,8 +394,8 @@ function checkField(ctx: Context, i: number): void {
   const f = ctx.plan.fields[i];
   const ap = applies(ctx, f);
   const v = ctx.values[i];
-  const isEmpty = ctx.empty[i] === 1;
-  if (isEmpty && ctx.bad[i]) return; // cause already reported (e.g. merged cell)
+  const isEmpty = (ctx.flags[i] & EMPTY) !== 0;
+  if (isEmpty && ctx.flags[i] & BAD) return; // cause already reported (e.g. merged cell)
   if (isEmpty) {
     if (f.required && ap === true) {
       ctx.findings.push(
@@ -419,7 +421,7 @@ function checkField(ctx: Context, i: number): void {
     );
     return;
   }
-  if (ctx.bad[i]) return; // already reported (type error, merged cell, invalid period)
+  if (ctx.flags[i] & BAD) return; // already reported (type error, merged cell, invalid period)
   if (outsideQuiet(ctx, i)) checkBounds(ctx, i);
 }
 
@@ -490,7 +492,8 @@ function checkSeries(ctx: Context): void {
     const ap = applies(ctx, s);
     if (ap === false) {
       let filled: number[] | null = null;
-      for (let k = 0; k < months.length; k++) if (!ctx.empty[months[k]]) (filled ??= []).push(months[k]);
+      for (let k = 0; k < months.length; k++)
+        if (!(ctx.flags[months[k]] & EMPTY)) (filled ??= []).push(months[k]);
       if (filled !== null) {
         ctx.findings.push(
           finding(
@@ -503,16 +506,17 @@ function checkSeries(ctx: Context): void {
       }
       continue;
     }
-    for (const m of months) if (!ctx.empty[m] && outsideQuiet(ctx, m)) checkBounds(ctx, m);
+    for (const m of months) if (!(ctx.flags[m] & EMPTY) && outsideQuiet(ctx, m)) checkBounds(ctx, m);
     if (ap === null || ctx.lastMonth === null) continue;
     const inPeriod = Math.min(ctx.lastMonth, months.length);
     let missingCount = 0;
-    for (let k = 0; k < inPeriod; k++) if (ctx.empty[months[k]] && !ctx.bad[months[k]]) missingCount++;
+    for (let k = 0; k < inPeriod; k++)
+      if (ctx.flags[months[k]] & EMPTY && !(ctx.flags[months[k]] & BAD)) missingCount++;
     if (missingCount > 0) {
       const missing: number[] = [];
       for (let k = 0; k < inPeriod; k++) {
         const m = months[k];
-        if (ctx.empty[m] && !ctx.bad[m]) missing.push(m);
+        if (ctx.flags[m] & EMPTY && !(ctx.flags[m] & BAD)) missing.push(m);
       }
       for (const m of missing) markBad(ctx, m);
       if (missing.length === inPeriod) {
@@ -537,10 +541,11 @@ function checkSeries(ctx: Context): void {
       }
     }
     let afterCount = 0;
-    for (let k = inPeriod; k < months.length; k++) if (!ctx.empty[months[k]]) afterCount++;
+    for (let k = inPeriod; k < months.length; k++) if (!(ctx.flags[months[k]] & EMPTY)) afterCount++;
     if (afterCount > 0) {
       const after: number[] = [];
-      for (let k = inPeriod; k < months.length; k++) if (!ctx.empty[months[k]]) after.push(months[k]);
+      for (let k = inPeriod; k < months.length; k++)
+        if (!(ctx.flags[months[k]] & EMPTY)) after.push(months[k]);
       ctx.findings.push(
         finding(
           "MONTH_AFTER_PERIOD",
@@ -575,29 +580,22 @@ function checkJumps(ctx: Context, label: string, months: Int32Array, count: numb
 }
 
 /** True when any of the field slots is unusable or any of the computed slots is broken. */
-function tainted(
-  ctx: Context,
-  fields: Int32Array,
-  computed: Int32Array,
-  broken: number[],
-  anyBroken: boolean,
-): boolean {
+function tainted(ctx: Context, fields: Int32Array, computed: Int32Array, anyBroken: boolean): boolean {
   if (!ctx.anyBad && !anyBroken) return false;
-  for (let k = 0; k < fields.length; k++) if (ctx.bad[fields[k]]) return true;
-  for (let k = 0; k < computed.length; k++) if (broken[computed[k]]) return true;
+  for (let k = 0; k < fields.length; k++) if (ctx.flags[fields[k]] & BAD) return true;
+  for (let k = 0; k < computed.length; k++) if (ctx.flags[computed[k]] & BROKEN) return true;
   return false;
 }
 
-/** Computed cells whose value is not what their formula gives; returns them per slot. */
-function checkComputed(ctx: Context): number[] {
+/** Computed cells whose value is not what their formula gives: reported and flagged BROKEN. */
+function checkComputed(ctx: Context): void {
   const { plan } = ctx;
-  const broken = plan.zeros.slice();
   let notCalculated = 0;
   let groups: Map<string, { cells: string[]; first: Finding }> | null = null;
   for (let ci = 0; ci < plan.computed.length; ci++) {
     const slot = plan.fieldCount + ci;
     if (!slotPresent(ctx, slot)) continue;
-    if (tainted(ctx, plan.depFields[ci], plan.depComputed[ci], broken, ctx.anyBroken)) continue;
+    if (tainted(ctx, plan.depFields[ci], plan.depComputed[ci], ctx.anyBroken)) continue;
     const c = plan.computed[ci];
     const raw = ctx.raw[slot];
     const expected = evaluateCompiled(plan.exprs[ci], ctx.raw);
@@ -628,7 +626,7 @@ function checkComputed(ctx: Context): number[] {
       );
     }
     if (!f) continue;
-    broken[slot] = 1;
+    ctx.flags[slot] |= BROKEN;
     ctx.anyBroken = true;
     if (c.group) {
       groups ??= new Map();
@@ -659,7 +657,6 @@ function checkComputed(ctx: Context): number[] {
       ),
     );
   }
-  return broken;
 }
 
 /**
@@ -710,12 +707,12 @@ function numberAt(ctx: Context, s: number): number | null {
   return typeof v === "number" ? v : null;
 }
 
-function checkCross(ctx: Context, broken: number[]): void {
+function checkCross(ctx: Context): void {
   const { plan } = ctx;
   for (const pc of plan.checks) {
     const chk = pc.check;
     if (applies(ctx, chk) === false) continue;
-    if (tainted(ctx, pc.taintFields, pc.taintComputed, broken, ctx.anyBroken)) continue;
+    if (tainted(ctx, pc.taintFields, pc.taintComputed, ctx.anyBroken)) continue;
     const target = numberAt(ctx, pc.target);
     if (target === null) continue;
     let expected = 0;
@@ -745,7 +742,7 @@ function checkMetrics(ctx: Context): void {
   for (const pm of plan.metrics) {
     const m = pm.metric;
     if (!appliesToArea(m, ctx.area)) continue;
-    if (tainted(ctx, pm.depFields, NO_SLOTS, NO_FLAGS, false)) continue;
+    if (tainted(ctx, pm.depFields, NO_SLOTS, false)) continue;
     const v = typedAt(ctx, pm.computed);
     if (typeof v !== "number") continue;
     const p = m.plausible!;
@@ -795,8 +792,7 @@ export function validateSubmission(
     values: plan.nulls.slice(),
     typed: plan.nulls.slice(),
     typedDone: plan.zeros.slice(),
-    empty: plan.zeros.slice(),
-    bad: plan.zeros.slice(),
+    flags: plan.zeros.slice(),
     anyBad: false,
     anyBroken: false,
     findings: core.findings,
@@ -827,14 +823,14 @@ export function validateSubmission(
   const pt = valueOf(ctx, t.roles.periodType);
   const periodSlot = plan.slotOf.get(t.roles.period)!;
   const p = ctx.values[periodSlot];
-  if ((pt === "manad" || pt === "kvartal" || pt === "ar") && !ctx.bad[periodSlot]) {
+  if ((pt === "manad" || pt === "kvartal" || pt === "ar") && !(ctx.flags[periodSlot] & BAD)) {
     ctx.lastMonth = lastMonthOfPeriod(pt, typeof p === "number" ? p : null) ?? null;
   }
   for (const i of plan.singleFields) checkField(ctx, i);
   checkSeries(ctx);
-  const broken = checkComputed(ctx);
+  checkComputed(ctx);
   prepareTyped(ctx);
-  checkCross(ctx, broken);
+  checkCross(ctx);
   checkMetrics(ctx);
   const sheetOrder: string[] = [];
   for (let ti = 0; ti < t.sheets.length; ti++) sheetOrder.push(core.actualNames[ti] ?? t.sheets[ti].name);
@@ -842,4 +838,8 @@ export function validateSubmission(
 }
 
 const NO_SLOTS = new Int32Array(0);
-const NO_FLAGS: number[] = [];
+
+/** Bits of Context.flags. */
+const EMPTY = 1;
+const BAD = 2;
+const BROKEN = 4;
