@@ -247,14 +247,22 @@ export function resolveDefinedName(snapshot: WorkbookSnapshot, name: string): Sn
     }
   }
   if (key === undefined) return undefined;
-  const text = definedNameText(names[key]) ?? "";
-  const ref = /^(?:'((?:[^']|'')+)'|([^!'"]+))!(\$?[A-Za-z]{1,3}\$?[0-9]+)$/.exec(text);
-  if (ref) {
-    const sheetName = ref[1] !== undefined ? ref[1].replace(/''/g, "'") : ref[2];
-    return getCell(snapshot, sheetName, ref[3].replace(/\$/g, ""));
+  const raw = names[key];
+  let parsed = DEFINED_NAME_CACHE.get(raw);
+  if (parsed === undefined) {
+    const text = definedNameText(raw) ?? "";
+    const ref = /^(?:'((?:[^']|'')+)'|([^!'"]+))!(\$?[A-Za-z]{1,3}\$?[0-9]+)$/.exec(text);
+    parsed = ref
+      ? { sheet: ref[1] !== undefined ? ref[1].replace(/''/g, "'") : ref[2], cell: ref[3].replace(/\$/g, "") }
+      : { text };
+    // Validation resolves the same stamp name on every run: remember how it parses (bounded).
+    if (DEFINED_NAME_CACHE.size < 1_000) DEFINED_NAME_CACHE.set(raw, parsed);
   }
-  return text;
+  if ("text" in parsed) return parsed.text;
+  return getCell(snapshot, parsed.sheet, parsed.cell);
 }
+
+const DEFINED_NAME_CACHE = new Map<string, { sheet: string; cell: string } | { text: string }>();
 
 /** Convert an Excel serial date (1900 system) to an ISO date "ÅÅÅÅ-MM-DD", or undefined if out of range. */
 export function serialToIsoDate(serial: number): string | undefined {

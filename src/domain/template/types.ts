@@ -268,9 +268,17 @@ export function templateStamp(t: Pick<TemplateDefinition, "id" | "version">): st
 
 /** Parse "id@1.2.3" into its parts, or undefined. */
 export function parseTemplateStamp(text: string): { id: string; version: string } | undefined {
-  const m = /^\s*([a-z0-9-]+)@(\d+\.\d+\.\d+)\s*$/.exec(text);
-  return m ? { id: m[1], version: m[2] } : undefined;
+  let hit = STAMP_CACHE.get(text);
+  if (hit === undefined) {
+    const m = /^\s*([a-z0-9-]+)@(\d+\.\d+\.\d+)\s*$/.exec(text);
+    hit = m ? { id: m[1], version: m[2] } : null;
+    // Validation reads the same stamp on every run: remember it (bounded).
+    if (STAMP_CACHE.size < 1_000) STAMP_CACHE.set(text, hit);
+  }
+  return hit ? { id: hit.id, version: hit.version } : undefined;
 }
+
+const STAMP_CACHE = new Map<string, { id: string; version: string } | null>();
 
 /** Compare semver strings "1.0.0" < "1.1.0": negative, zero or positive. */
 export function compareVersions(a: string, b: string): number {

@@ -142,7 +142,8 @@ function mapSheets(
     const found = findSheet(snapshot, def.name);
     if (found) {
       actualNames.push(found.name);
-      sheetObjs.push(findSheet(snapshot, found.name));
+      // The first sheet with exactly found.name is found itself: it was the first match of def.name.
+      sheetObjs.push(found);
       continue;
     }
     const labels = plan.labelsBySheet.get(def.name) ?? [];
