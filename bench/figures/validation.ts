@@ -40,7 +40,8 @@ export async function validationFigure(): Promise<Figure> {
       for (let i = 0; i < reps; i++) s += touchEveryCell(snapshot);
       return s;
     },
-    15,
+    // 31 runs of 200 validations (each side ~1-6 ms): the median is what is reported.
+    31,
     // Steady state, not JIT warm-up: 10 × 200 validations first (about 60 ms) so the optimising
     // compiler has finished with the validator's functions before the timed runs; with 2 × 200 the
     // first timed runs still included that work and the ratio varied from run to run.
