@@ -19,6 +19,8 @@ import { assertWorkbookAccess, canUseWorkbooks, workbookAccessSql } from "./sync
 import type { CellValue } from "../sync/protocol";
 import { parseOrgNumber } from "../domain/orgnr";
 import { serverVerdict } from "./verdict";
+import type { z } from "zod";
+import type { DeviationResponseSchema } from "./schemas";
 
 // ---------------------------------------------------------------- organisations and users
 
@@ -920,21 +922,8 @@ export async function readAuditLog(db: Db, p: Principal, limit: number): Promise
 // ---------------------------------------------------------------- deviation responses
 
 /** A provider's justification of a contract deviation and the purchaser's decision on it. */
-export interface DeviationResponse {
-  workbookId: string;
-  avtalId: string;
-  avtalVersion: string;
-  clauseId: string;
-  justification: string;
-  justifiedBy: string;
-  justifiedByName: string;
-  justifiedAt: string;
-  decision: "accepted" | "rejected" | null;
-  decisionNote: string | null;
-  decidedBy: string | null;
-  decidedByName: string | null;
-  decidedAt: string | null;
-}
+/** A deviation response as the API returns it (the reply schema's type). */
+export type DeviationResponse = z.infer<typeof DeviationResponseSchema>;
 
 const DEVIATION_SELECT = `SELECT d.workbook_id AS "workbookId", d.avtal_id AS "avtalId", d.avtal_version AS "avtalVersion",
   d.clause_id AS "clauseId", d.justification, d.justified_by::text AS "justifiedBy", ju.name AS "justifiedByName",

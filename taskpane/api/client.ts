@@ -3,66 +3,24 @@
  * Every failure becomes an ApiError with a Swedish message: the server's own message when it sent
  * one, otherwise what went wrong (no connection, timeout, unexpected reply).
  */
-export type Role = "utforare" | "controller" | "finance" | "admin";
+import type { z } from "zod";
+import type {
+  AgreementSchema,
+  CostKeyVersionSchema,
+  DeviationResponseSchema,
+  MeSchema,
+  RoleSchema,
+  WorkbookSchema,
+} from "../../src/server/schemas";
 
-export interface Me {
-  userId: string;
-  name: string;
-  role: Role;
-  orgId: string;
-  orgName: string;
-}
-
-export interface CostKeyVersion {
-  id: string;
-  versionNo: number;
-  status: "draft" | "proposed" | "active" | "superseded";
-  basis: string;
-  note: string;
-  weights: { orgId: string; weight: number; share: number }[];
-  createdBy: string | null;
-  createdAt: string;
-  proposedBy: string | null;
-  proposedAt: string | null;
-  activatedAt: string | null;
-  supersededAt: string | null;
-  approvals: { orgId: string; userId: string; userName: string; approvedAt: string }[];
-}
-
-export interface Agreement {
-  id: string;
-  name: string;
-  description: string;
-  parties: { orgId: string; name: string }[];
-  keys: { id: string; name: string; versions: CostKeyVersion[] }[];
-}
-
-export interface WorkbookInfo {
-  id: string;
-  title: string;
-  providerOrgId: string;
-  purchaserOrgId: string;
-  avtalId: string | null;
-  templateId: string;
-  templateVersion: string;
-}
-
+// The reply types are the server's own zod schemas (type-only: nothing of the server is bundled).
+export type Role = z.infer<typeof RoleSchema>;
+export type Me = z.infer<typeof MeSchema>;
+export type CostKeyVersion = z.infer<typeof CostKeyVersionSchema>;
+export type Agreement = z.infer<typeof AgreementSchema>;
+export type WorkbookInfo = z.infer<typeof WorkbookSchema>;
 /** The provider's justification of a contract deviation and the purchaser's decision (server row). */
-export interface DeviationResponse {
-  workbookId: string;
-  avtalId: string;
-  avtalVersion: string;
-  clauseId: string;
-  justification: string;
-  justifiedBy: string;
-  justifiedByName: string;
-  justifiedAt: string;
-  decision: "accepted" | "rejected" | null;
-  decisionNote: string | null;
-  decidedBy: string | null;
-  decidedByName: string | null;
-  decidedAt: string | null;
-}
+export type DeviationResponse = z.infer<typeof DeviationResponseSchema>;
 
 export class ApiError extends Error {
   override readonly name = "ApiError";
