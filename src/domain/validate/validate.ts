@@ -8,13 +8,11 @@
  * once into slot arrays and allocates mainly for the findings it reports.
  */
 import { formatNumber } from "../format";
-import { parseOrgNumber } from "../orgnr";
 import {
   isA1,
   isCellError,
   isEmptyValue,
   isErrorText,
-  serialToIsoDate,
   a1ToPosition,
   type SnapshotValue,
   type WorkbookSnapshot,
@@ -25,18 +23,8 @@ import { appliesToArea, computeCells, findField, lastMonthOfPeriod, templateInde
 import { AREA_CODES, type AreaCode, type TemplateDefinition } from "../template/types";
 import { finding, sortAndDedupe, type Finding } from "./findings";
 import { integrityCore, slotAddress, type IntegrityCore } from "./integrity";
-import {
-  evaluateCompiled,
-  normCode,
-  T_CODE,
-  T_DATE,
-  T_INTEGER,
-  T_NUMBER,
-  T_ORGNR,
-  T_PERCENT,
-  T_TEXT,
-  type ValidationPlan,
-} from "./plan";
+import { evaluateCompiled, type ValidationPlan } from "./plan";
+import { quickRead } from "./quick";
 import { displayValue, readField, type TypedValue } from "./read";
 
 /** Options for {@link validateSubmission}. */
@@ -222,57 +210,6 @@ function groupSeriesText(findings: Finding[], template: TemplateDefinition): Fin
     });
   }
   return out;
-}
-
-/**
- * The typed value of a non-empty, non-error cell when reading it gives no finding (the common
- * case, without allocating a read result); undefined sends the cell through {@link readField}.
- */
-function quickRead(plan: ValidationPlan, i: number, raw: SnapshotValue): TypedValue | undefined {
-  switch (plan.fieldType[i]) {
-    case T_NUMBER:
-      return typeof raw === "number" && Number.isFinite(raw) ? raw : undefined;
-    case T_INTEGER:
-      return typeof raw === "number" && Number.isInteger(raw) ? raw : undefined;
-    case T_PERCENT:
-      if (typeof raw !== "number" || !Number.isFinite(raw)) return undefined;
-      return plan.percentScale[i] && raw > 1 && raw <= 100 ? undefined : raw;
-    case T_TEXT: {
-      if (typeof raw !== "string") return undefined;
-      const text = raw.trim();
-      if (text.length > plan.fieldMaxLength[i]) return undefined;
-      const re = plan.patterns[i];
-      if (re !== null && !re.test(text)) return undefined;
-      return text;
-    }
-    case T_CODE: {
-      const lookup = plan.fieldCode[i];
-      if (typeof raw !== "string" || lookup === null) return undefined;
-      return lookup.exact.get(raw) ?? lookup.normalised.get(normCode(raw));
-    }
-    case T_DATE:
-      if (typeof raw !== "number" || raw < 32874 /* 1990-01-01 */ || raw > 73051 /* 2100-01-01 */)
-        return undefined;
-      return serialToIsoDate(raw);
-    case T_ORGNR: {
-      if (typeof raw !== "string" && typeof raw !== "number") return undefined;
-      return orgNumber(raw);
-    }
-  }
-  return undefined;
-}
-
-const orgCache = new Map<string | number, string | null>();
-
-/** A valid organisationsnummer, normalised (remembered: the same few recur run after run). */
-function orgNumber(raw: string | number): string | undefined {
-  let hit = orgCache.get(raw);
-  if (hit === undefined) {
-    const r = parseOrgNumber(raw);
-    hit = r.ok ? r.value : null;
-    if (orgCache.size < 1_000) orgCache.set(raw, hit);
-  }
-  return hit ?? undefined;
 }
 
 /** Read every field (and then every computed cell) once; record type findings and typed values. */
