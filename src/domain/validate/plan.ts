@@ -129,7 +129,6 @@ export interface ValidationPlan {
   computed: ComputedCell[];
   /** Fields that are not months of a series, in template order (field slots). */
   singleFields: Int32Array;
-  sheetIndex: Map<string, number>;
   labelSheets: LabelSheet[];
   /** Labels per template sheet (for recognising a renamed sheet). */
   labelsBySheet: Map<string, LabelEntry[]>;
@@ -137,8 +136,6 @@ export interface ValidationPlan {
   depFields: Int32Array[];
   depComputed: Int32Array[];
   exprs: CompiledExpr[];
-  /** Computed cells (indices) in an evaluation order where every dependency comes first. */
-  evalOrder: Int32Array;
   /** Per computed cell: the computed cells it needs, itself last, in evaluation order. */
   evalNeeds: Int32Array[];
   /**
@@ -154,13 +151,10 @@ export interface ValidationPlan {
   series: PlannedSeries[];
   checks: PlannedCheck[];
   metrics: PlannedMetric[];
-  codeLookups: Map<string, CodeLookup>;
   patterns: (RegExp | null)[];
   expectedSheetNames: Set<string>;
   auxiliarySheets: Set<string>;
   metaSheetLower: string;
-  /** Template sheet order for sorting findings. */
-  sheetNames: string[];
   /** Per field slot (plain arrays of the fields' properties the read loop uses). */
   fieldType: Uint8Array;
   /** Month 1–12 of a series cell, 0 otherwise. */
@@ -433,13 +427,11 @@ export function validationPlan(template: TemplateDefinition): ValidationPlan {
       fields.flatMap((f, i) => (f.series ? [] : [i])),
       (i) => i,
     ),
-    sheetIndex,
     labelSheets,
     labelsBySheet: new Map(labelSheets.map((s) => [s.sheet, s.entries])),
     depFields,
     depComputed,
     exprs: computed.map((c) => compileExpr(c, slot)),
-    evalOrder: Int32Array.from(order),
     evalNeeds,
     quietLo,
     quietHi,
@@ -449,12 +441,10 @@ export function validationPlan(template: TemplateDefinition): ValidationPlan {
     series,
     checks,
     metrics,
-    codeLookups,
     patterns: fields.map((f) => (f.pattern ? new RegExp(f.pattern) : null)),
     expectedSheetNames: new Set(template.sheets.map((s) => s.name.toLowerCase())),
     auxiliarySheets: new Set((template.auxiliarySheets ?? []).map((n) => n.toLowerCase())),
     metaSheetLower: template.stamp.metaSheet.toLowerCase(),
-    sheetNames: template.sheets.map((s) => s.name),
     fieldType: Uint8Array.from(fields, (f) => TYPE_CODES[f.type]),
     fieldMonth: Uint8Array.from(fields, (f) => f.month ?? 0),
     percentScale: Uint8Array.from(fields, (f) => (f.type === "percent" && (f.max ?? 1) <= 1 ? 1 : 0)),
