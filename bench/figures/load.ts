@@ -4,18 +4,14 @@
  * throughput and p99 latency; the figure passes when no request failed (throughput depends on
  * the machine, so it is reported, not targeted).
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { fmt, type Figure } from "../harness";
+import { spawnServerChild } from "../../test/support/serverChild";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const CHILD = path.join(here, "..", "..", "test", "server", "fixtures", "serve-child.ts");
 const WORKBOOK = "wb-demo-exempelvarden";
 const TOKEN = "uppf-dev-utforare";
 
@@ -41,23 +37,12 @@ export async function runLoad(opts: { connections?: number; duration?: number } 
   const duration = Math.min(opts.duration ?? 10, 120);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "uppf-load-"));
   const schema = process.env.DATABASE_URL ? `load_${randomBytes(4).toString("hex")}` : "";
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", CHILD, dataDir, process.env.DATABASE_URL ?? "", schema],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
+  const server = await spawnServerChild({ dataDir, databaseUrl: process.env.DATABASE_URL, schema });
+  const child = server.proc;
   const results: LoadResult[] = [];
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout! }).once("line", (line) => {
-        const msg = JSON.parse(line) as { url?: string; error?: string };
-        if (msg.url) resolve(msg.url);
-        else reject(new Error(msg.error));
-      });
-      child.once("exit", (code) => reject(new Error(`servern avslutades (${code})`)));
-    });
+    if (!server.url) throw new Error(`servern startade inte: ${server.error}`);
+    const url = server.url;
     const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
     let n = 0;
     const scenarios: Array<{ scenario: LoadResult["scenario"]; title: string; opts: autocannon.Options }> = [

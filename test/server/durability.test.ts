@@ -4,48 +4,19 @@
  * PGlite: one process per data directory (a second one is refused with a clear message; the
  * lock of a killed process is taken over on restart; a clean stop releases it).
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { databaseTargets } from "../support/env";
 import { DEV_WORKBOOK_ID } from "../../src/server/index";
 import { client, dropSchema, mutation, newSchemaName, TOKENS } from "./helpers";
+import { spawnServerChild, type ServerChild } from "../support/serverChild";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const CHILD = path.join(here, "fixtures", "serve-child.ts");
+type Child = ServerChild;
 
-interface Child {
-  proc: ChildProcess;
-  url?: string;
-  error?: string;
-  stderr: string;
-}
-
-function spawnServer(dataDir: string, databaseUrl = "", schema = ""): Promise<Child> {
-  const proc = spawn(process.execPath, ["--import", "tsx", CHILD, dataDir, databaseUrl, schema], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, UPPF_DEV_SEED: "" },
-  });
-  const child: Child = { proc, stderr: "" };
-  proc.stderr!.on("data", (d) => (child.stderr += String(d)));
-  return new Promise((resolve, reject) => {
-    const rl = createInterface({ input: proc.stdout! });
-    rl.once("line", (line) => {
-      const msg = JSON.parse(line) as { url?: string; error?: string };
-      child.url = msg.url;
-      child.error = msg.error;
-      resolve(child);
-    });
-    proc.once("exit", (code) => {
-      if (!child.url && !child.error)
-        reject(new Error(`servern avslutades (${code}) utan att starta: ${child.stderr}`));
-    });
-  });
-}
+const spawnServer = (dataDir: string, databaseUrl = "", schema = "") =>
+  spawnServerChild({ dataDir, databaseUrl, schema });
 
 const exited = (c: Child) =>
   new Promise<number | null>((resolve) => {

@@ -5,13 +5,10 @@
  * - the server process killed with SIGKILL in the middle of a push: the client retries with
  *   backoff, the restarted server finishes the job, nothing is lost or applied twice.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEV_USERS, DEV_WORKBOOK_ID } from "../../src/server/index";
 import { SYNC_ROUTES, type Change } from "../../src/sync/protocol";
@@ -22,20 +19,14 @@ import { databaseTargets } from "../support/env";
 import { dropSchema, newSchemaName } from "../server/helpers";
 import { runConformance } from "./conformance";
 import { SimWorkbook } from "./sim/harness";
+import { spawnServerChild, type ServerChild } from "../support/serverChild";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const CHILD = path.join(here, "fixtures", "serve-child.ts");
 const token = (role: string, org?: string) =>
   DEV_USERS.find((u) => u.role === role && (!org || u.orgId === org))!.token;
 const PROVIDER = token("utforare");
 const CONTROLLER = token("controller", "04");
 
-interface Child {
-  proc: ChildProcess;
-  url?: string;
-  error?: string;
-  stderr: string;
-}
+type Child = ServerChild;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -48,31 +39,10 @@ function freePort(): Promise<number> {
   });
 }
 
-function spawnServer(port: number, dataDir: string, databaseUrl = "", schema = ""): Promise<Child> {
-  const proc = spawn(
-    process.execPath,
-    ["--import", "tsx", CHILD, String(port), dataDir, databaseUrl, schema],
-    {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, UPPF_DEV_SEED: "" },
-    },
-  );
-  const child: Child = { proc, stderr: "" };
-  proc.stderr!.on("data", (d) => (child.stderr += String(d)));
-  return new Promise((resolve, reject) => {
-    const rl = createInterface({ input: proc.stdout! });
-    rl.once("line", (line) => {
-      const msg = JSON.parse(line) as { url?: string; error?: string };
-      child.url = msg.url;
-      child.error = msg.error;
-      if (msg.error) reject(new Error(`servern startade inte: ${msg.error}`));
-      else resolve(child);
-    });
-    proc.once("exit", (code) => {
-      if (!child.url && !child.error)
-        reject(new Error(`servern avslutades (${code}) utan att starta: ${child.stderr}`));
-    });
-  });
+async function spawnServer(port: number, dataDir: string, databaseUrl = "", schema = ""): Promise<Child> {
+  const child = await spawnServerChild({ port, dataDir, databaseUrl, schema });
+  if (child.error) throw new Error(`servern startade inte: ${child.error}`);
+  return child;
 }
 
 function killed(c: Child): Promise<void> {
