@@ -12,18 +12,7 @@ import { exampleSubmission } from "../../src/domain/template/values";
 import { AREA_CODES, type AreaCode } from "../../src/domain/template/types";
 import type { CellValue } from "../../src/domain/snapshot";
 import { setTemplateValues, writeTemplate } from "../../src/xlsx/template";
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../../test/support/random";
 
 /**
  * The example values of submission `i`: area and year rotate, every reported figure is scaled
@@ -37,7 +26,7 @@ export function variedValues(i: number): Record<string, CellValue> {
     CellValue
   >;
   if (i === 0) return values;
-  const r = rng(i + 1);
+  const r = mulberry32(i + 1);
   for (const [k, v] of Object.entries(values)) {
     if (k.startsWith("uppgifter.") || typeof v !== "number" || v === 0) continue;
     const f = 0.85 + 0.3 * r();

@@ -14,16 +14,7 @@ import type { CellEntry, CellRef, SyncClock, SyncWorkbook } from "../../../taskp
 import { type MemorySyncStore } from "../../../taskpane/store/memoryStore";
 import { cellId, type SyncStore } from "../../../taskpane/store/types";
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from "../../support/random";
 
 interface Timer {
   time: number;
