@@ -215,42 +215,6 @@ interface JSZipStreamHelper {
   pause(): JSZipStreamHelper;
 }
 
-/** Read the start of a zip entry (inflating only as far as needed) until `stop` matches. */
-export function readEntryHead(
-  entry: JSZip.JSZipObject,
-  stop: RegExp,
-  maxChars = 256 * 1024,
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = "";
-    let done = false;
-    // internalStream is public JSZip API (documented) but missing from its type declarations.
-    const stream = (entry as unknown as { internalStream(type: "string"): JSZipStreamHelper }).internalStream(
-      "string",
-    );
-    const finish = () => {
-      if (done) return;
-      done = true;
-      stream.pause();
-      resolve(text);
-    };
-    stream
-      .on("data", (chunk: string) => {
-        if (done) return;
-        text += chunk;
-        if (stop.test(text) || text.length >= maxChars) finish();
-      })
-      .on("error", (e: Error) => {
-        if (!done) {
-          done = true;
-          reject(e);
-        }
-      })
-      .on("end", finish)
-      .resume();
-  });
-}
-
 /** An entry's stored bytes and method, from JSZip's parsed central directory (its `_data`). */
 function storedContent(entry: JSZip.JSZipObject): { deflated: boolean; bytes: Uint8Array } | undefined {
   const data = (
@@ -264,49 +228,54 @@ function storedContent(entry: JSZip.JSZipObject): { deflated: boolean; bytes: Ui
   return undefined;
 }
 
-/**
- * The start of a zip entry as text, until `stop` matches: inflates the stored bytes a few
- * kilobytes at a time, synchronously (fflate), and stops as soon as it has enough. About ten
- * times cheaper per sheet than JSZip's stream, which hands every chunk on asynchronously.
- * Falls back to {@link readEntryHead} when the entry's bytes are not at hand.
- */
-export async function readEntryStart(
-  entry: JSZip.JSZipObject,
-  stop: RegExp,
-  maxChars = 256 * 1024,
-): Promise<string> {
-  const stored = storedContent(entry);
-  if (!stored) return readEntryHead(entry, stop, maxChars);
-  const decoder = new TextDecoder("utf-8");
-  let text = "";
-  let done = false;
-  const take = (chunk: Uint8Array, final: boolean) => {
-    if (done) return;
-    text += decoder.decode(chunk, { stream: !final });
-    if (stop.test(text) || text.length >= maxChars) done = true;
-  };
-  // The dimension is in the first kilobyte of a sheet's XML: start small, then double.
-  let step = 512;
-  const inflate = stored.deflated ? new Inflate(take) : undefined;
-  for (let at = 0; at < stored.bytes.length && !done; at += step, step *= 2) {
-    const end = Math.min(at + step, stored.bytes.length);
-    const chunk = stored.bytes.subarray(at, end);
-    if (inflate) inflate.push(chunk, end === stored.bytes.length);
-    else take(chunk, end === stored.bytes.length);
-  }
-  if (stored.bytes.length === 0) take(new Uint8Array(0), true);
-  return text;
-}
+/** Compressed bytes inflated per step at most (so a scan stops close to where it has enough). */
+const MAX_STEP = 16 * 1024;
+/** A big sheet gives the event loop a turn after this many compressed bytes. */
+const YIELD_EVERY = 1024 * 1024;
 
 /**
- * Stream a sheet's XML (inflating chunk by chunk, never holding it whole) and return the
- * highest row number seen, stopping as soon as it passes `stopAbove`.
+ * Feed a zip entry's text to `take`, chunk by chunk, until `take` returns true (enough) or the
+ * entry ends, never holding all of it. The stored bytes are inflated synchronously with fflate,
+ * 512 bytes first and doubling (a sheet's dimension is in its first kilobyte), about ten times
+ * cheaper per sheet than JSZip's stream, which hands every chunk on asynchronously; that stream
+ * is the fallback when the bytes are not at hand. Corrupt data rejects.
  */
-export function scanMaxRow(entry: JSZip.JSZipObject, stopAbove: number): Promise<number> {
+async function readEntryText(entry: JSZip.JSZipObject, take: (text: string) => boolean): Promise<void> {
+  const stored = storedContent(entry);
+  if (!stored) return streamEntryText(entry, take);
+  const { bytes } = stored;
+  const decoder = new TextDecoder("utf-8");
+  let done = false;
+  const onData = (chunk: Uint8Array, final: boolean) => {
+    if (!done && take(decoder.decode(chunk, { stream: !final }))) done = true;
+  };
+  const inflate = stored.deflated ? new Inflate(onData) : undefined;
+  if (bytes.length === 0) onData(new Uint8Array(0), true);
+  let yieldAt = YIELD_EVERY;
+  for (let at = 0, step = 512; at < bytes.length && !done; at += step, step = Math.min(step * 2, MAX_STEP)) {
+    if (at >= yieldAt) {
+      yieldAt += YIELD_EVERY;
+      await new Promise((r) => setTimeout(r, 0)); // a big sheet: let the task pane's UI breathe
+    }
+    const end = Math.min(at + step, bytes.length);
+    if (inflate) inflate.push(bytes.subarray(at, end), end === bytes.length);
+    else onData(bytes.subarray(at, end), end === bytes.length);
+  }
+}
+
+interface JSZipStreamHelper {
+  on(event: "data", cb: (chunk: string) => void): JSZipStreamHelper;
+  on(event: "error", cb: (e: Error) => void): JSZipStreamHelper;
+  on(event: "end", cb: () => void): JSZipStreamHelper;
+  resume(): JSZipStreamHelper;
+  pause(): JSZipStreamHelper;
+}
+
+/** {@link readEntryText} through JSZip's own stream. */
+function streamEntryText(entry: JSZip.JSZipObject, take: (text: string) => boolean): Promise<void> {
   return new Promise((resolve, reject) => {
-    let max = 0;
-    let tail = "";
     let done = false;
+    // internalStream is public JSZip API (documented) but missing from its type declarations.
     const stream = (entry as unknown as { internalStream(type: "string"): JSZipStreamHelper }).internalStream(
       "string",
     );
@@ -314,16 +283,11 @@ export function scanMaxRow(entry: JSZip.JSZipObject, stopAbove: number): Promise
       if (done) return;
       done = true;
       stream.pause();
-      resolve(max);
+      resolve();
     };
-    const re = /<(?:\w+:)?row\b[^>]*?\br="(\d+)"/g;
     stream
       .on("data", (chunk: string) => {
-        if (done) return;
-        const text = tail + chunk;
-        for (const m of text.matchAll(re)) max = Math.max(max, Number(m[1]));
-        tail = text.slice(-256);
-        if (max > stopAbove) finish();
+        if (!done && take(chunk)) finish();
       })
       .on("error", (e: Error) => {
         if (!done) {
@@ -334,6 +298,37 @@ export function scanMaxRow(entry: JSZip.JSZipObject, stopAbove: number): Promise
       .on("end", finish)
       .resume();
   });
+}
+
+/** The start of a zip entry as text, until `stop` matches (or `maxChars`, or its end). */
+export async function readEntryStart(
+  entry: JSZip.JSZipObject,
+  stop: RegExp,
+  maxChars = 256 * 1024,
+): Promise<string> {
+  let text = "";
+  await readEntryText(entry, (chunk) => {
+    text += chunk;
+    return stop.test(text) || text.length >= maxChars;
+  });
+  return text;
+}
+
+/**
+ * The highest row number in a sheet's XML, read chunk by chunk, stopping as soon as it passes
+ * `stopAbove`.
+ */
+export async function scanMaxRow(entry: JSZip.JSZipObject, stopAbove: number): Promise<number> {
+  let max = 0;
+  let tail = "";
+  const re = /<(?:\w+:)?row\b[^>]*?\br="(\d+)"/g;
+  await readEntryText(entry, (chunk) => {
+    const text = tail + chunk;
+    for (const m of text.matchAll(re)) max = Math.max(max, Number(m[1]));
+    tail = text.slice(-256);
+    return max > stopAbove;
+  });
+  return max;
 }
 
 /** Sheets larger than this (uncompressed) are scanned row by row, whatever their dimension says. */
