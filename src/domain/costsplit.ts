@@ -272,6 +272,21 @@ export const SORMLAND_VASTMANLAND_CURRENT_KEY: CostKey = {
   source: "Utredning om samverkansform för inköpsverksamheten, Region Sörmland / Region Västmanland",
 };
 
+/**
+ * The split as it has come out in recent years, about 52 / 48 (half each plus the costs tied to
+ * one region), as fixed shares: the key in force when the shared store is first started.
+ */
+export const SORMLAND_VASTMANLAND_OBSERVED_KEY: CostKey = {
+  id: "utfall-52-48",
+  name: "Nuvarande fördelning: hälften var plus regionspecifika kostnader",
+  basis: "fixed",
+  parties: [
+    { id: "04", name: "Region Sörmland", weight: 52 },
+    { id: "19", name: "Region Västmanland", weight: 48 },
+  ],
+  source: "Utfall de senaste åren ca 52 % / 48 %",
+};
+
 /** Population key from SCB, 31 Dec 2023: Södermanland 301 944, Västmanland 280 813 (51,8 / 48,2 %). */
 export const SORMLAND_VASTMANLAND_POPULATION_KEY: CostKey = {
   id: "befolkning-2023",

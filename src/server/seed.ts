@@ -9,6 +9,15 @@
 import type { Db, Queryable } from "./db";
 import { hashToken, type Role } from "./auth";
 import { TEMPLATE_V1 } from "../domain/template";
+import {
+  SORMLAND_VASTMANLAND_OBSERVED_KEY,
+  SORMLAND_VASTMANLAND_POPULATION_KEY,
+  type CostKey,
+} from "../domain/costsplit";
+
+/** A domain key's weights as a cost key version stores them. */
+const weightsOf = (key: CostKey) =>
+  JSON.stringify(key.parties.map((p) => ({ orgId: p.id, weight: p.weight })));
 
 export const SEED_AGREEMENT_ID = "inkop-04-19";
 export const SEED_COST_KEY_ID = "inkop-04-19-kostnader";
@@ -56,10 +65,7 @@ export async function seedBaseData(db: Db): Promise<boolean> {
         SEED_COST_KEY_ID,
         "Nuvarande fördelning: hälften var plus regionspecifika kostnader",
         "Gällande nyckel vid införandet (utfall de senaste åren ca 52 % / 48 %).",
-        JSON.stringify([
-          { orgId: "04", weight: 52 },
-          { orgId: "19", weight: 48 },
-        ]),
+        weightsOf(SORMLAND_VASTMANLAND_OBSERVED_KEY),
       ],
     );
     await tx.query(
@@ -69,10 +75,7 @@ export async function seedBaseData(db: Db): Promise<boolean> {
         SEED_COST_KEY_ID,
         "Befolkning 31 december 2023 (SCB)",
         "Alternativ: Södermanlands län 301 944 och Västmanlands län 280 813 invånare (ca 51,8 % / 48,2 %).",
-        JSON.stringify([
-          { orgId: "04", weight: 301944 },
-          { orgId: "19", weight: 280813 },
-        ]),
+        weightsOf(SORMLAND_VASTMANLAND_POPULATION_KEY),
       ],
     );
     return true;

@@ -3,7 +3,13 @@
  * for a cost total, and the difference against the active (current) key. Shares and whole-krona
  * amounts (summing exactly to the total) come from the domain (normaliseShares, largestRemainder).
  */
-import { largestRemainder, normaliseShares } from "../../src/domain/costsplit";
+import {
+  largestRemainder,
+  normaliseShares,
+  SORMLAND_VASTMANLAND_OBSERVED_KEY,
+  SORMLAND_VASTMANLAND_POPULATION_KEY,
+  type CostKey,
+} from "../../src/domain/costsplit";
 import type { CostKeyVersion } from "../api/client";
 
 export interface SplitColumn {
@@ -52,47 +58,54 @@ export function splitColumns(versions: CostKeyVersion[], total: number): SplitCo
   return cols;
 }
 
+/** A domain key as a key version, for showing without the shared store. */
+function referenceVersion(
+  id: string,
+  versionNo: number,
+  status: CostKeyVersion["status"],
+  basis: string,
+  note: string,
+  key: CostKey,
+): CostKeyVersion {
+  const shares = normaliseShares(key.parties.map((p) => p.weight));
+  return {
+    id,
+    versionNo,
+    status,
+    basis,
+    note,
+    weights: key.parties.map((p, i) => ({ orgId: p.id, weight: p.weight, share: shares[i] })),
+    createdBy: null,
+    createdAt: "",
+    proposedBy: null,
+    proposedAt: null,
+    activatedAt: null,
+    supersededAt: null,
+    approvals: [],
+  };
+}
+
 /** The keys as stated in the investigation, shown when the shared store cannot be reached. */
 export const REFERENCE_VERSIONS: CostKeyVersion[] = [
-  {
-    id: "ref-1",
-    versionNo: 1,
-    status: "active",
-    basis: "Nuvarande fördelning: hälften var plus regionspecifika kostnader",
-    note: "Utfall de senaste åren ca 52 % / 48 %.",
-    weights: [
-      { orgId: "04", weight: 52, share: 0.52 },
-      { orgId: "19", weight: 48, share: 0.48 },
-    ],
-    createdBy: null,
-    createdAt: "",
-    proposedBy: null,
-    proposedAt: null,
-    activatedAt: null,
-    supersededAt: null,
-    approvals: [],
-  },
-  {
-    id: "ref-2",
-    versionNo: 2,
-    status: "draft",
-    basis: "Befolkning 31 december 2023 (SCB)",
-    note: "Södermanland 301 944, Västmanland 280 813 invånare.",
-    weights: [
-      { orgId: "04", weight: 301944, share: 301944 / 582757 },
-      { orgId: "19", weight: 280813, share: 280813 / 582757 },
-    ],
-    createdBy: null,
-    createdAt: "",
-    proposedBy: null,
-    proposedAt: null,
-    activatedAt: null,
-    supersededAt: null,
-    approvals: [],
-  },
+  referenceVersion(
+    "ref-1",
+    1,
+    "active",
+    "Nuvarande fördelning: hälften var plus regionspecifika kostnader",
+    "Utfall de senaste åren ca 52 % / 48 %.",
+    SORMLAND_VASTMANLAND_OBSERVED_KEY,
+  ),
+  referenceVersion(
+    "ref-2",
+    2,
+    "draft",
+    "Befolkning 31 december 2023 (SCB)",
+    "Södermanland 301 944, Västmanland 280 813 invånare.",
+    SORMLAND_VASTMANLAND_POPULATION_KEY,
+  ),
 ];
 
-export const REFERENCE_PARTIES = [
-  { orgId: "04", name: "Region Sörmland" },
-  { orgId: "19", name: "Region Västmanland" },
-];
+export const REFERENCE_PARTIES = SORMLAND_VASTMANLAND_POPULATION_KEY.parties.map((p) => ({
+  orgId: p.id,
+  name: p.name,
+}));
