@@ -293,6 +293,8 @@ export class SyncClient {
   private readonly random: () => number;
   private readonly newClientId: () => string;
   private readonly pullIntervalMs: number;
+  /** onFocus() was called while a round was running (see round()'s retry after a failure). */
+  private wokenDuringRound = false;
   private readonly retryInitialMs: number;
   private readonly retryMaxMs: number;
   private readonly pushBatchSize: number;
@@ -395,6 +397,7 @@ export class SyncClient {
 
   /** The task pane got focus (or the browser came back online): sync now. */
   onFocus(): void {
+    if (this.running) this.wokenDuringRound = true;
     this.requestSync(true);
   }
 
@@ -1022,9 +1025,12 @@ export class SyncClient {
       this.noteFailure(err);
       this.attempt += 1;
       const cap = Math.min(this.retryMaxMs, this.retryInitialMs * 2 ** (this.attempt - 1));
-      this.schedule(cap / 2 + this.random() * (cap / 2));
+      // The browser came back online (or the pane got focus) while this round was failing: try
+      // again at once rather than after the backoff, or that signal would be lost.
+      this.schedule(this.wokenDuringRound ? 0 : cap / 2 + this.random() * (cap / 2));
     } finally {
       this.running = false;
+      this.wokenDuringRound = false;
       this.emit();
     }
   }

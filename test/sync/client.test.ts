@@ -367,6 +367,36 @@ describe("SyncClient: failures and retries", () => {
     expect(f.server.cell(WB, "Blad1", "A1")?.value).toBe(1);
   });
 
+  it("back online while a failing round is still in flight: retries at once, not after the backoff", async () => {
+    const f = new Fixture();
+    const a = await f.started("anna");
+    a.transport.online = false;
+    await type(a, "Blad1", "A1", 1);
+    await a.client.syncNow();
+    for (let i = 0; i < 4; i++) {
+      f.sched.step();
+      await a.client.syncNow();
+    }
+    // The next request fails, but while it is under way the browser reports it is online again.
+    const push = a.transport.push.bind(a.transport);
+    a.transport.push = async () => {
+      a.transport.online = true;
+      a.client.onFocus();
+      a.transport.push = push;
+      throw new SyncTransportError("offline", "ingen anslutning (test)");
+    };
+    const before = f.sched.now;
+    f.sched.step(); // the backoff timer starts the failing round
+    await a.client.syncNow();
+    const failedAt = f.sched.now;
+    expect(failedAt - before).toBeGreaterThanOrEqual(8_000); // it had backed off to 8–16 s
+    expect(f.sched.step()).toBe(true);
+    expect(f.sched.now).toBe(failedAt); // the retry ran without waiting
+    await a.client.syncNow();
+    expect(a.client.getStatus()).toMatchObject({ state: "synced", pending: 0 });
+    expect(f.server.cell(WB, "Blad1", "A1")?.value).toBe(1);
+  });
+
   it.each([
     [new SyncTransportError("auth", "401", 401), syncText.auth],
     [new SyncTransportError("forbidden", "403", 403), syncText.forbidden],
