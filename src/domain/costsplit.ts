@@ -298,3 +298,12 @@ export const SORMLAND_VASTMANLAND_POPULATION_KEY: CostKey = {
   ],
   source: "SCB, folkmängd 31 december 2023",
 };
+
+/**
+ * The share of each weight in a stored key version (weight / sum of weights; 0 when all are 0), as
+ * the store reports it. Unlike {@link normaliseShares} it never throws: a stored row is shown as is.
+ */
+export function sharesOfWeights(weights: readonly number[]): number[] {
+  const total = weights.reduce((s, w) => s + w, 0);
+  return weights.map((w) => (total > 0 ? w / total : 0));
+}

@@ -13,3 +13,6 @@ export * from "./contract";
 export * from "./costsplit";
 export * from "./migrate";
 export * from "./review";
+export * from "./receipt";
+export * from "./identity";
+export * from "./personnummer";

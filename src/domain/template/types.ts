@@ -217,6 +217,11 @@ export const TemplateStampSchema = z.object({
   idCell: A1,
   versionCell: A1,
   areaCell: A1,
+  /**
+   * Meta-sheet cell holding the id of the shared workbook this file is bound to (empty in a blank
+   * template; written by a round's personalised template or when the pane links the file).
+   */
+  workbookIdCell: A1,
   /** First row (1-based) of the manifest table: key | sheet | cell (header one row above). */
   manifestStartRow: z.number().int().positive(),
 });

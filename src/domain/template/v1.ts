@@ -29,6 +29,7 @@ export const STAMP = {
   idCell: "B2",
   versionCell: "B3",
   areaCell: "B4",
+  workbookIdCell: "B5",
   manifestStartRow: 7,
 } as const;
 

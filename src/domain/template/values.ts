@@ -488,8 +488,15 @@ export function snapshotFromValues(
   return snapshot;
 }
 
-/** The very hidden meta sheet: stamp, id, version, area and the field manifest (key | sheet | cell). */
-export function metaSheet(template: TemplateDefinition, areaLabel: string | null): SheetSnapshot {
+/**
+ * The very hidden meta sheet: stamp, id, version, area, the shared workbook the file is bound to
+ * (when given) and the field manifest (key | sheet | cell).
+ */
+export function metaSheet(
+  template: TemplateDefinition,
+  areaLabel: string | null,
+  workbookId: string | null = null,
+): SheetSnapshot {
   const st = template.stamp;
   const sheet: SheetSnapshot = { name: st.metaSheet, visibility: "veryHidden", rows: [] };
   const put = (cell: string, label: string, value: CellValue) => {
@@ -500,6 +507,7 @@ export function metaSheet(template: TemplateDefinition, areaLabel: string | null
   put(st.idCell, "mall", template.id);
   put(st.versionCell, "version", template.version);
   put(st.areaCell, "verksamhetsområde", areaLabel);
+  put(st.workbookIdCell, "arbetsbok", workbookId);
   const header = st.manifestStartRow - 1;
   setSheetCell(sheet, `A${header}`, "nyckel");
   setSheetCell(sheet, `B${header}`, "blad");
