@@ -17,7 +17,16 @@ export type { Db, Queryable } from "./db";
 export { openDb } from "./db";
 export { migrate } from "./migrations";
 export { DataDirLockedError } from "./lock";
-export { DEV_USERS, DEV_WORKBOOK_ID, DEV_PROVIDER_ORG, SEED_AGREEMENT_ID, SEED_COST_KEY_ID } from "./seed";
+export {
+  DEV_USERS,
+  DEV_WORKBOOK_ID,
+  DEV_WORKBOOK_ID_2,
+  DEV_PROVIDER_ORG,
+  DEV_PROVIDER_ORG_2,
+  DEV_PROVIDERS,
+  SEED_AGREEMENT_ID,
+  SEED_COST_KEY_ID,
+} from "./seed";
 export type { OidcConfig, Principal, Role } from "./auth";
 
 export interface ServerOptions {

@@ -26,12 +26,27 @@ const SEED_LOCK_KEY = 0x75707068;
 
 export const DEV_PROVIDER_ORG = { id: "559100-1234", name: "Exempelvården AB" } as const;
 export const DEV_WORKBOOK_ID = "wb-demo-exempelvarden";
+/** A second demo provider, so two providers and a controller can be tried side by side. */
+export const DEV_PROVIDER_ORG_2 = { id: "559200-4567", name: "Omsorgshuset Norra AB" } as const;
+export const DEV_WORKBOOK_ID_2 = "wb-demo-omsorgshuset";
+
+/** The demo providers and their shared workbooks (both report to Region Sörmland, 04). */
+export const DEV_PROVIDERS = [
+  { org: DEV_PROVIDER_ORG, workbookId: DEV_WORKBOOK_ID, token: "uppf-dev-utforare" },
+  { org: DEV_PROVIDER_ORG_2, workbookId: DEV_WORKBOOK_ID_2, token: "uppf-dev-utforare-2" },
+] as const;
 
 /** Fixed, well-known tokens for local development and the task pane's end-to-end tests. */
 export const DEV_USERS: ReadonlyArray<{ name: string; role: Role; orgId: string; token: string }> = [
   { name: "Karin Controller (demo)", role: "controller", orgId: "04", token: "uppf-dev-controller-04" },
   { name: "Cecilia Controller (demo)", role: "controller", orgId: "19", token: "uppf-dev-controller-19" },
   { name: "Ulf Utförare (demo)", role: "utforare", orgId: DEV_PROVIDER_ORG.id, token: "uppf-dev-utforare" },
+  {
+    name: "Olga Omsorg (demo)",
+    role: "utforare",
+    orgId: DEV_PROVIDER_ORG_2.id,
+    token: "uppf-dev-utforare-2",
+  },
   { name: "Fia Finans Sörmland (demo)", role: "finance", orgId: "04", token: "uppf-dev-finance-04" },
   { name: "Valter Finans Västmanland (demo)", role: "finance", orgId: "19", token: "uppf-dev-finance-19" },
   { name: "Anna Admin (demo)", role: "admin", orgId: "04", token: "uppf-dev-admin-04" },
@@ -85,11 +100,13 @@ export async function seedBaseData(db: Db): Promise<boolean> {
 export async function seedDevUsers(db: Db): Promise<void> {
   await db.transaction(async (tx: Queryable) => {
     await tx.query("SELECT pg_advisory_xact_lock($1)", [SEED_LOCK_KEY]);
-    await tx.query(
-      `INSERT INTO organisations (id, name, kind, parent_id) VALUES ($1, $2, 'utforare', '04') ON CONFLICT (id) DO NOTHING`,
-      [DEV_PROVIDER_ORG.id, DEV_PROVIDER_ORG.name],
-    );
-    let utforareId: string | undefined;
+    for (const { org } of DEV_PROVIDERS) {
+      await tx.query(
+        `INSERT INTO organisations (id, name, kind, parent_id) VALUES ($1, $2, 'utforare', '04') ON CONFLICT (id) DO NOTHING`,
+        [org.id, org.name],
+      );
+    }
+    const userIdByToken = new Map<string, string>();
     for (const u of DEV_USERS) {
       const existing = await tx.query<{ id: string }>(`SELECT id::text FROM users WHERE token_hash = $1`, [
         hashToken(u.token),
@@ -102,13 +119,22 @@ export async function seedDevUsers(db: Db): Promise<void> {
             [u.name, u.role, u.orgId, hashToken(u.token)],
           )
         )[0].id;
-      if (u.role === "utforare") utforareId = id;
+      userIdByToken.set(u.token, id);
     }
-    await tx.query(
-      `INSERT INTO workbooks (id, title, provider_org_id, purchaser_org_id, template_id, template_version, created_by)
-       VALUES ($1, 'Uppföljning 2026 – Exempelvården AB (demo)', $2, '04', $4, $5, $3)
-       ON CONFLICT (id) DO NOTHING`,
-      [DEV_WORKBOOK_ID, DEV_PROVIDER_ORG.id, utforareId, TEMPLATE_V1.id, TEMPLATE_V1.version],
-    );
+    for (const { org, workbookId, token } of DEV_PROVIDERS) {
+      await tx.query(
+        `INSERT INTO workbooks (id, title, provider_org_id, purchaser_org_id, template_id, template_version, created_by)
+         VALUES ($1, $2, $3, '04', $5, $6, $4)
+         ON CONFLICT (id) DO NOTHING`,
+        [
+          workbookId,
+          `Uppföljning 2026 – ${org.name} (demo)`,
+          org.id,
+          userIdByToken.get(token),
+          TEMPLATE_V1.id,
+          TEMPLATE_V1.version,
+        ],
+      );
+    }
   });
 }

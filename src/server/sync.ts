@@ -29,27 +29,12 @@ import type {
   PushResponse,
 } from "../sync/protocol";
 import type { Principal } from "./auth";
-import type { Db, Queryable } from "./db";
+import type { Db } from "./db";
 import { audit } from "./audit";
-import { ApiError, forbidden, notFound } from "./errors";
+import { ApiError, forbidden } from "./errors";
+import { assertWorkbookAccess, canUseWorkbooks, workbookReadSql, workbookWriteSql } from "./access";
 
 const CHANGE_LOG_LOCK_KEY = 0x75707067;
-
-/** SQL condition (on alias `w`) for workbooks the principal may read and write. */
-export function workbookAccessSql(p: Principal, orgParam: string): string {
-  switch (p.role) {
-    case "utforare":
-      return `w.provider_org_id = ${orgParam}`;
-    case "controller":
-      return `w.purchaser_org_id = ${orgParam}`;
-    default:
-      return "false";
-  }
-}
-
-export function canUseWorkbooks(p: Principal): boolean {
-  return p.role === "utforare" || p.role === "controller";
-}
 
 /**
  * The push statement's single result row: applied mutations as "ord,seq,version" joined by ";",
@@ -125,7 +110,7 @@ export async function applyPush(
       newLast = fresh[fresh.length - 1].mutationId;
       const batch = encodeBatch(fresh);
       // The batch travels as typed parallel arrays (unnest): one statement whatever its size.
-      const [r] = await tx.query<PushResultRow>(pushSql(workbookAccessSql(p, "$3"), batch.distinctCells), [
+      const [r] = await tx.query<PushResultRow>(pushSql(workbookWriteSql(p, "$3"), batch.distinctCells), [
         clientId,
         p.userId,
         p.orgId,
@@ -396,15 +381,6 @@ interface PullRow {
   }>;
 }
 
-export async function assertWorkbookAccess(q: Queryable, p: Principal, workbookId: string): Promise<void> {
-  if (!canUseWorkbooks(p)) throw forbidden("Din roll har inte tillgång till arbetsböcker.");
-  const rows = await q.query(
-    `SELECT 1 FROM workbooks w WHERE w.id = $1 AND (${workbookAccessSql(p, "$2")})`,
-    [workbookId, p.orgId],
-  );
-  if (rows.length === 0) throw notFound("Arbetsboken");
-}
-
 export async function pull(db: Db, p: Principal, query: PullQuery): Promise<PullResponse> {
   if (query.workbookId) await assertWorkbookAccess(db, p, query.workbookId);
   else if (!canUseWorkbooks(p)) throw forbidden("Din roll har inte tillgång till arbetsböcker.");
@@ -420,7 +396,7 @@ export async function pull(db: Db, p: Principal, query: PullQuery): Promise<Pull
               SELECT ch.seq, ch.workbook_id, ch.sheet, ch.cell, ch.value, ch.version, ch.client_id,
                      ch.mutation_id, ch.authored_at, ch.committed_at
               FROM changes ch JOIN workbooks w ON w.id = ch.workbook_id
-              WHERE ch.seq > $1::bigint ${wbFilter} AND (${workbookAccessSql(p, "$2")})
+              WHERE ch.seq > $1::bigint ${wbFilter} AND (${workbookReadSql(p, "$2")})
               ORDER BY ch.seq
               LIMIT $3
             ) p), '[]'::json) AS rows`,

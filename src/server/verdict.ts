@@ -1,17 +1,10 @@
 /**
- * The server's own verdict on a submitted workbook: the stored cells are read by the template's
- * cell addresses and validated with the same domain code as the task pane and `uppf validate`,
- * so what is stored does not rest on what the client claims.
+ * The server's own verdict on a submitted workbook: the stored values (as a snapshot, from
+ * store/workbookValues.ts) are validated with the same domain code as the task pane and
+ * `uppf validate`, so what is stored does not rest on what the client claims.
  */
-import {
-  getTemplate,
-  snapshotFromValues,
-  validateSubmission,
-  verdict as verdictOf,
-  type SnapshotValue,
-} from "../domain";
-import type { CellValue } from "../sync/protocol";
-import type { Verdict } from "./store";
+import { getTemplate, validateSubmission, verdict as verdictOf, type WorkbookSnapshot } from "../domain";
+import type { ServerVerdict } from "../api/submissions";
 
 const STATUS = { GODKÄND: "godkand", "GODKÄND MED VARNINGAR": "varningar", UNDERKÄND: "fel" } as const;
 const SEVERITY = { error: "fel", warning: "varning", info: "info" } as const;
@@ -19,10 +12,10 @@ const SEVERITY = { error: "fel", warning: "varning", info: "info" } as const;
 export function serverVerdict(
   templateId: string,
   templateVersion: string,
-  cells: ReadonlyArray<{ sheet: string; cell: string; value: CellValue }>,
-): Verdict {
+  snapshot: WorkbookSnapshot | undefined,
+): ServerVerdict {
   const template = getTemplate(templateId, templateVersion);
-  if (!template) {
+  if (!template || !snapshot) {
     return {
       status: "fel",
       errorCount: 1,
@@ -35,13 +28,7 @@ export function serverVerdict(
       ],
     };
   }
-  const byAddress = new Map(cells.map((c) => [`${c.sheet}!${c.cell}`, c.value]));
-  const values: Record<string, SnapshotValue> = {};
-  for (const f of template.fields) {
-    const v = byAddress.get(`${f.sheet}!${f.cell}`);
-    if (v !== undefined) values[f.key] = v;
-  }
-  const findings = validateSubmission(snapshotFromValues(template, values), template);
+  const findings = validateSubmission(snapshot, template);
   const errors = findings.filter((f) => f.severity === "error").length;
   const warnings = findings.filter((f) => f.severity === "warning").length;
   return {

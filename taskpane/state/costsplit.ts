@@ -10,7 +10,7 @@ import {
   SORMLAND_VASTMANLAND_POPULATION_KEY,
   type CostKey,
 } from "../../src/domain/costsplit";
-import type { CostKeyVersion } from "../api/client";
+import type { CostKeyVersion } from "../../src/api";
 
 export interface SplitColumn {
   version: CostKeyVersion;

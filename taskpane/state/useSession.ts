@@ -1,6 +1,6 @@
 /** Sign-in with a Bearer token for the shared store, remembered in localStorage. */
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { ApiClient, ApiError, TOKEN_STORAGE_KEY, type Me } from "../api/client";
+import { ApiClient, ApiError, TOKEN_STORAGE_KEY, type Me } from "../../src/api";
 import { setKeyFunctionsConnection } from "./keyClientBridge";
 
 export interface Session {

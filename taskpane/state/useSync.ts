@@ -4,14 +4,14 @@
  * or a workbook on the server the state says so ("Ingen anslutning till den delade lagringen").
  */
 import { useEffect, useState, useSyncExternalStore } from "react";
-import type { ApiClient, Me, WorkbookInfo } from "../api/client";
+import type { ApiClient, Me, Workbook } from "../../src/api";
 import type { WorkbookHost } from "../office/types";
 import type { SyncClient, CellEntry, SyncStatus } from "../sync";
 import { a1ToPosition, positionToA1 } from "../../src/domain/snapshot";
 
 export interface SyncConnection {
   client?: SyncClient;
-  workbooks: WorkbookInfo[];
+  workbooks: Workbook[];
   workbookId?: string;
   setWorkbookId: (id: string) => void;
   error?: string;
@@ -39,7 +39,7 @@ export function useSyncConnection(
   token: string | undefined,
   api: ApiClient,
 ): SyncConnection {
-  const [workbooks, setWorkbooks] = useState<WorkbookInfo[]>([]);
+  const [workbooks, setWorkbooks] = useState<Workbook[]>([]);
   const [workbookId, setWorkbookId] = useState<string | undefined>();
   const [client, setClient] = useState<SyncClient | undefined>();
   const [error, setError] = useState<string | undefined>();

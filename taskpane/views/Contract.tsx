@@ -29,7 +29,7 @@ import {
 } from "../../src/domain";
 import primarvardLov from "../../examples/avtal/primarvard-lov.json";
 import hemtjanstLov from "../../examples/avtal/hemtjanst-lov.json";
-import type { ApiClient, DeviationResponse, Me } from "../api/client";
+import type { ApiClient, DeviationResponse, Me } from "../../src/api";
 import type { Analysis } from "../state/analyse";
 import { periodText } from "./Overview";
 import { sv } from "../text/sv";

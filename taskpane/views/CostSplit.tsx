@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { Badge, Button, Field, Input, makeStyles, tokens } from "@fluentui/react-components";
 import { formatKr, formatPercent, parseSwedishNumber } from "../../src/domain/format";
-import { ApiError, type Agreement, type ApiClient, type CostKeyVersion, type Me } from "../api/client";
+import { ApiError, type Agreement, type ApiClient, type CostKeyVersion, type Me } from "../../src/api";
 import { refreshKeyFunctions } from "../state/keyClientBridge";
 import { REFERENCE_PARTIES, REFERENCE_VERSIONS, splitColumns, type SplitColumn } from "../state/costsplit";
 import { sv } from "../text/sv";

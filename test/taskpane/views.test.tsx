@@ -10,7 +10,7 @@ import {
   type CostKeyVersion,
   type DeviationResponse,
   type Me,
-} from "../../taskpane/api/client";
+} from "../../src/api";
 import { CostSplit } from "../../taskpane/views/CostSplit";
 import { Contract } from "../../taskpane/views/Contract";
 import { SyncView } from "../../taskpane/views/SyncView";

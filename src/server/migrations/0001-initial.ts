@@ -1,22 +1,10 @@
-/**
- * Versioned schema migrations, applied at start-up in one transaction each and tracked in
- * `schema_migrations`. Several API instances starting on one PostgreSQL serialise on an
- * advisory lock, so each migration runs exactly once. Never edit a released migration:
- * add a new one.
- */
-import type { Db } from "./db";
+/** The initial schema: organisations, users, avtal, workbooks, cells and the change log, submissions and receipts, cost keys, the audit log. */
+import type { Migration } from "./types";
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
-
-export const MIGRATIONS: Migration[] = [
-  {
-    version: 1,
-    name: "initial schema",
-    sql: `
+export const migration: Migration = {
+  version: 1,
+  name: "initial schema",
+  sql: `
 CREATE TABLE organisations (
   id text PRIMARY KEY,                       -- code as text: "04", "0117", "556036-0793"
   name text NOT NULL,
@@ -237,102 +225,4 @@ CREATE TRIGGER receipts_immutable BEFORE UPDATE OR DELETE ON receipts
 CREATE TRIGGER submissions_immutable BEFORE UPDATE OR DELETE ON submissions
   FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change();
 `,
-  },
-  {
-    version: 2,
-    name: "deviation responses",
-    sql: `
--- The provider's justification of a contract deviation (avtalsavvikelse) and the purchaser's
--- decision on it, per workbook, avtal version and clause. The avtal is the client-side avtal
--- document (id + version), not necessarily a row in avtal. Changes are in audit_log.
-CREATE TABLE deviation_responses (
-  workbook_id text NOT NULL REFERENCES workbooks(id),
-  avtal_id text NOT NULL,
-  avtal_version text NOT NULL,
-  clause_id text NOT NULL,
-  justification text NOT NULL CHECK (char_length(justification) BETWEEN 1 AND 4000),
-  justified_by bigint NOT NULL REFERENCES users(id),
-  justified_at timestamptz NOT NULL DEFAULT now(),
-  decision text CHECK (decision IN ('accepted', 'rejected')),
-  decision_note text,
-  decided_by bigint REFERENCES users(id),
-  decided_at timestamptz,
-  PRIMARY KEY (workbook_id, avtal_id, avtal_version, clause_id),
-  -- A decision always says who made it and when.
-  CHECK ((decision IS NULL) = (decided_by IS NULL) AND (decision IS NULL) = (decided_at IS NULL))
-);
-`,
-  },
-];
-
-/** Advisory lock key for migrations (any constant; "uppf" in ASCII). */
-const MIGRATION_LOCK_KEY = 0x75707066;
-
-export async function migrate(db: Db, log?: (line: string) => void): Promise<number[]> {
-  const applied: number[] = [];
-  await db.transaction(async (tx) => {
-    // Serialises concurrent start-ups; released at commit.
-    await tx.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK_KEY]);
-    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-      version integer PRIMARY KEY,
-      name text NOT NULL,
-      applied_at timestamptz NOT NULL DEFAULT now()
-    )`);
-    const done = new Set(
-      (await tx.query<{ version: number }>("SELECT version::int AS version FROM schema_migrations")).map(
-        (r) => r.version,
-      ),
-    );
-    for (const m of MIGRATIONS) {
-      if (done.has(m.version)) continue;
-      for (const statement of splitStatements(m.sql)) await tx.query(statement);
-      await tx.query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [m.version, m.name]);
-      applied.push(m.version);
-      log?.(`migrering ${m.version} (${m.name}) tillämpad`);
-    }
-  });
-  return applied;
-}
-
-/**
- * Split a migration script into statements (so they run through the transaction's
- * single-statement query path). Understands `--` comments, quoted strings and $tag$ bodies.
- */
-export function splitStatements(sql: string): string[] {
-  const out: string[] = [];
-  let cur = "";
-  let i = 0;
-  while (i < sql.length) {
-    const ch = sql[i];
-    if (ch === "-" && sql[i + 1] === "-") {
-      const end = sql.indexOf("\n", i);
-      i = end === -1 ? sql.length : end;
-      continue;
-    }
-    if (ch === "'") {
-      const end = sql.indexOf("'", i + 1);
-      cur += sql.slice(i, end + 1);
-      i = end + 1;
-      continue;
-    }
-    if (ch === "$") {
-      const m = /^\$[A-Za-z_]*\$/.exec(sql.slice(i));
-      if (m) {
-        const end = sql.indexOf(m[0], i + m[0].length);
-        cur += sql.slice(i, end + m[0].length);
-        i = end + m[0].length;
-        continue;
-      }
-    }
-    if (ch === ";") {
-      if (cur.trim()) out.push(cur.trim());
-      cur = "";
-      i++;
-      continue;
-    }
-    cur += ch;
-    i++;
-  }
-  if (cur.trim()) out.push(cur.trim());
-  return out;
-}
+};
