@@ -7,6 +7,7 @@ import ExcelJS from "exceljs";
 import type { AreaCode, TemplateDefinition } from "../domain/template/types";
 import { AREA_CODES } from "../domain/template/types";
 import { appliesToArea, codeLabel } from "../domain/template/values";
+import { FMT_DECIMAL, FMT_INTEGER, FMT_KR, FMT_PERCENT } from "../domain/template/formats";
 import { workbookBytes } from "./template";
 
 /** What the compilation needs per file (a subset of `uppf validate --json`'s file object). */
@@ -44,10 +45,10 @@ interface Column {
 
 const NUMFMT: Record<Fmt, string | undefined> = {
   text: undefined,
-  int: "#,##0",
-  dec: "#,##0.0",
-  pct: "0.0 %",
-  kr: '#,##0 "kr";-#,##0 "kr"',
+  int: FMT_INTEGER,
+  dec: FMT_DECIMAL,
+  pct: FMT_PERCENT,
+  kr: FMT_KR,
 };
 
 function periodText(s: CompileInput["submission"]): string | null {

@@ -13,6 +13,18 @@ import JSZip from "jszip";
 import { a1ToPosition, quoteSheetName, type CellValue, type SnapshotValue } from "../domain/snapshot";
 import { appliesToArea, codeLabel, computeCells, metaSheet } from "../domain/template/values";
 import {
+  FMT_DATE,
+  FMT_DECIMAL,
+  FMT_DECIMAL_INPUT,
+  FMT_INTEGER,
+  FMT_KR,
+  FMT_PERCENT,
+  FMT_PLAIN_INTEGER,
+  FMT_TEXT,
+} from "../domain/template/formats";
+import { helpFor, introFor } from "../domain/template/help";
+import { validationPlan } from "../domain/validate/plan";
+import {
   templateStamp,
   type AreaCode,
   type ComputedCell,
@@ -51,21 +63,24 @@ const font = (f: Partial<ExcelJS.Font> = {}): Partial<ExcelJS.Font> => ({ name: 
 
 const thin = (argb: string): Partial<ExcelJS.Border> => ({ style: "thin", color: { argb } });
 
-/** Number format for an input field (written in the file's invariant syntax; Excel shows it the sv-SE way). */
+/**
+ * Number format for an input field (written in the file's invariant syntax; Excel shows it the
+ * sv-SE way). See ../domain/template/formats.ts for why no format has a bare space.
+ */
 export function inputNumFmt(f: InputField, template: TemplateDefinition): string {
   switch (f.type) {
     case "integer":
-      return isPlainNumber(f, template) ? "0" : "#,##0";
+      return isPlainNumber(f, template) ? FMT_PLAIN_INTEGER : FMT_INTEGER;
     case "decimal":
-      return "#,##0.0#";
+      return FMT_DECIMAL_INPUT;
     case "percent":
-      return "0.0 %";
+      return FMT_PERCENT;
     case "amount":
-      return '#,##0 "kr";-#,##0 "kr"';
+      return FMT_KR;
     case "date":
-      return "yyyy-mm-dd";
+      return FMT_DATE;
     default:
-      return "@";
+      return FMT_TEXT;
   }
 }
 
@@ -73,13 +88,13 @@ export function inputNumFmt(f: InputField, template: TemplateDefinition): string
 export function computedNumFmt(c: ComputedCell): string {
   switch (c.format) {
     case "integer":
-      return "#,##0";
+      return FMT_INTEGER;
     case "decimal":
-      return "#,##0.0";
+      return FMT_DECIMAL;
     case "percent":
-      return "0.0 %";
+      return FMT_PERCENT;
     case "amount":
-      return '#,##0 "kr";-#,##0 "kr"';
+      return FMT_KR;
   }
 }
 
@@ -120,8 +135,9 @@ export function dataValidationFor(
   template: TemplateDefinition,
   required: boolean,
   listRef?: string,
+  area?: AreaCode,
 ): ExcelJS.DataValidation {
-  const prompt = promptFor(f, template, required);
+  const prompt = promptFor(f, template, required, area);
   const error = errorFor(f, template);
   const common = {
     allowBlank: true,
@@ -212,7 +228,12 @@ interface RowItems {
   items: { appliesTo?: AreaCode[]; optionalElsewhere?: boolean }[];
 }
 
-function hiddenRows(template: TemplateDefinition, sheet: string, area: AreaCode | undefined): Set<number> {
+/** Rows (1-based) a template prepared for `area` hides: the other areas' rows and their headings. */
+export function hiddenRows(
+  template: TemplateDefinition,
+  sheet: string,
+  area: AreaCode | undefined,
+): Set<number> {
   const hidden = new Set<number>();
   if (!area) return hidden;
   const byRow = new Map<number, RowItems>();
@@ -231,12 +252,17 @@ function hiddenRows(template: TemplateDefinition, sheet: string, area: AreaCode 
   const headings = Object.keys(def?.sections ?? {})
     .map((a1) => a1ToPosition(a1).row + 1)
     .sort((a, b) => a - b);
+  // The title, intro and column headings above the first data row always stay visible.
+  const headerRow = Math.max(0, ...Object.keys(def?.headers ?? {}).map((a1) => a1ToPosition(a1).row + 1));
+  const headingRows = new Set(headings);
   headings.forEach((h, i) => {
     const end = headings[i + 1] ?? Number.MAX_SAFE_INTEGER;
     const rows = [...byRow.keys()].filter((r) => r > h && r < end);
     if (rows.length > 0 && rows.every((r) => hidden.has(r))) {
       hidden.add(h);
-      if (!hidden.has(h - 1) && !byRow.has(h - 1)) hidden.add(h - 1);
+      // The blank spacer row a section leaves above its heading goes with it.
+      const spacer = h - 1;
+      if (spacer > headerRow && !byRow.has(spacer) && !headingRows.has(spacer)) hidden.add(spacer);
     }
   });
   return hidden;
@@ -277,6 +303,7 @@ function addInstructions(
   let r = 1;
   for (const line of instructionLines(template, {
     areaLabel,
+    area: o.area,
     deadline: o.deadline,
     contact: o.contact,
     created,
@@ -360,7 +387,7 @@ export async function buildTemplateWorkbook(
     title.font = font({ bold: true, size: 14, color: { argb: COLORS.title } });
     ws.getRow(1).height = 22;
     const intro = ws.getCell("A2");
-    intro.value = def.intro;
+    intro.value = introFor(def, options.area);
     intro.font = font({ italic: true, color: { argb: COLORS.help } });
     for (const [a1, text] of Object.entries(def.headers)) {
       const c = ws.getCell(a1);
@@ -412,21 +439,22 @@ export async function buildTemplateWorkbook(
       u.font = font({ color: { argb: COLORS.help } });
       u.alignment = { vertical: "top" };
     }
+    const help = "type" in item ? helpFor(item, area) : item.help;
     if (withHelp) {
       const h = ws.getRow(row).getCell(4);
-      h.value = item.help;
+      h.value = help;
       h.font = font({ size: 9, color: { argb: COLORS.help } });
       h.alignment = { wrapText: true, vertical: "top" };
       const def = template.sheets.find((s) => s.name === item.sheet);
       const width = def?.columnWidths.D ?? 60;
       const labelWidth = def?.columnWidths.A ?? 52;
       ws.getRow(row).height = Math.max(
-        wrappedHeight(item.help, width, 9),
+        wrappedHeight(help, width, 9),
         wrappedHeight(label.value as string, labelWidth),
       );
     } else if (item.series) {
       // Monthly rows have no help column: the help is the label's note and each cell's prompt.
-      label.note = item.help;
+      label.note = help;
     }
   };
 
@@ -456,10 +484,16 @@ export async function buildTemplateWorkbook(
       horizontal: f.type === "text" || f.type === "code" || f.type === "orgnr" ? "left" : "right",
       wrapText: f.type === "text" && (f.maxLength ?? 0) > 200,
     };
-    c.dataValidation = dataValidationFor(f, template, required(f), listRanges.get(f.codeList ?? "")?.ref);
+    c.dataValidation = dataValidationFor(
+      f,
+      template,
+      required(f),
+      listRanges.get(f.codeList ?? "")?.ref,
+      area,
+    );
   }
 
-  const results = computeCells(template, values);
+  const results = cachedResults(template, values);
   for (const cc of template.computed) {
     const ws = sheets.get(cc.sheet);
     if (!ws) throw new Error(`Mallfel: bladet ${cc.sheet} saknas för ${cc.key}`);
@@ -483,6 +517,30 @@ export async function buildTemplateWorkbook(
 
   addMetaSheet(wb, template, values, areaField);
   return wb;
+}
+
+/**
+ * The cached results to write with the formulas: what Excel would show, for the computed cells
+ * that depend on at least one filled input. A formula over empty inputs gets no cached result
+ * (not a 0): a program that fills the file without recalculating it then leaves the cell empty,
+ * which the validator reads as "not calculated", instead of a stale 0 that looks overwritten.
+ * Excel and LibreOffice calculate it on opening (fullCalcOnLoad).
+ */
+export function cachedResults(
+  template: TemplateDefinition,
+  values: Record<string, CellValue | SnapshotValue>,
+): Record<string, SnapshotValue> {
+  const all = computeCells(template, values as Record<string, SnapshotValue>);
+  const plan = validationPlan(template);
+  const filled = (key: string) => {
+    const v = values[key];
+    return v !== null && v !== undefined && v !== "";
+  };
+  const out: Record<string, SnapshotValue> = {};
+  plan.computed.forEach((c, ci) => {
+    if (plan.depFields[ci].some((slot) => filled(plan.slotKey[slot]))) out[c.key] = all[c.key];
+  });
+  return out;
 }
 
 function addMetaSheet(
@@ -585,7 +643,7 @@ export function setTemplateValues(
     }
   }
   // Excel's SUM/AVERAGE skip text, so only numbers reach the evaluator as numbers.
-  const results = computeCells(template, current);
+  const results = cachedResults(template, current);
   for (const c of template.computed) {
     const ws = wb.getWorksheet(c.sheet);
     if (!ws) continue;

@@ -4,7 +4,8 @@
  */
 import { formatNumber } from "../domain/format";
 import type { FindingValue } from "../domain/validate/findings";
-import type { InputField, TemplateDefinition } from "../domain/template/types";
+import { helpFor, introFor } from "../domain/template/help";
+import type { AreaCode, InputField, TemplateDefinition } from "../domain/template/types";
 
 /** Name of the instructions sheet the generator adds in front of the template's sheets. */
 export const INSTRUCTIONS_SHEET = "Instruktioner";
@@ -59,10 +60,11 @@ export function promptFor(
   f: InputField,
   template: TemplateDefinition,
   required: boolean,
+  area?: AreaCode,
 ): { title: string; text: string } {
   const rule = ruleText(f, template);
   const req = required ? "Obligatorisk." : "Frivillig.";
-  const text = `${f.help} Ange ${rule}. ${req}`;
+  const text = `${helpFor(f, area)} Ange ${rule}. ${req}`;
   return { title: clip(f.label, 32), text: clip(text, 255) };
 }
 
@@ -80,6 +82,8 @@ export function errorFor(f: InputField, template: TemplateDefinition): { title: 
 export interface InstructionOptions {
   /** The area the template is prepared for (its label). */
   areaLabel?: string;
+  /** The area the template is prepared for (its code: chooses the sheets' intros). */
+  area?: AreaCode;
   /** Last day to hand in, free text or ÅÅÅÅ-MM-DD. */
   deadline?: string;
   /** Who to contact (name, e-mail, phone). */
@@ -114,7 +118,8 @@ export function instructionLines(template: TemplateDefinition, o: InstructionOpt
     },
     { kind: "text", text: "2. Fyll i bladen i tur och ordning:" },
   ];
-  for (const s of template.sheets) lines.push({ kind: "text", text: `    • ${s.name}: ${s.intro}` });
+  for (const s of template.sheets)
+    lines.push({ kind: "text", text: `    • ${s.name}: ${introFor(s, o.area)}` });
   lines.push(
     {
       kind: "text",
@@ -137,7 +142,7 @@ export function instructionLines(template: TemplateDefinition, o: InstructionOpt
     },
     {
       kind: "text",
-      text: "Skicka filen som Excel-arbetsbok (.xlsx) utan lösenord. Döp gärna filen efter enheten och perioden, t.ex. ”Vårdcentralen Exempel 2025.xlsx”.",
+      text: "Skicka filen som Excel-arbetsbok (.xlsx) utan lösenord. Döp gärna filen efter enheten och perioden, t.ex. ”Enhetens namn 2025.xlsx”.",
     },
     { kind: "heading", text: "Frågor" },
     {

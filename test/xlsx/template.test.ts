@@ -2,10 +2,14 @@ import { describe, expect, it, beforeAll } from "vitest";
 import ExcelJS from "exceljs";
 import JSZip from "jszip";
 import { LATEST_TEMPLATE, TEMPLATES } from "../../src/domain/template/registry";
-import { snapshotFromValues } from "../../src/domain/template/values";
+import { appliesToArea, snapshotFromValues } from "../../src/domain/template/values";
+import { AREA_CODES } from "../../src/domain/template/types";
+import { isLocaleSafeFormat } from "../../src/domain/template/formats";
+import { helpFor } from "../../src/domain/template/help";
+import { validateSubmission } from "../../src/domain/validate/validate";
 import { getCell, resolveDefinedName, type WorkbookSnapshot } from "../../src/domain/snapshot";
 import { templateStamp } from "../../src/domain/template/types";
-import { writeTemplate } from "../../src/xlsx/template";
+import { hiddenRows, writeTemplate } from "../../src/xlsx/template";
 import { readWorkbook } from "../../src/xlsx/read";
 import { INSTRUCTIONS_SHEET } from "../../src/xlsx/text";
 import { exampleValues, FIXED_DATE } from "./helpers";
@@ -101,11 +105,12 @@ describe("generated template (re-read with ExcelJS)", () => {
         expect(dv!.operator).toBe("between");
         expect(dv!.formulae.map(Number)).toEqual([f.min, f.max]);
       }
-      if (f.type === "amount") expect(c.numFmt).toContain('"kr"');
+      if (f.type === "amount") expect(c.numFmt).toContain('" kr"');
       if (f.type === "percent") expect(c.numFmt).toContain("%");
       if (f.type === "integer" && f.key !== T.roles.year && f.key !== T.roles.period)
         expect(c.numFmt).toBe("#,##0");
-      if (f.type === "date") expect(c.numFmt).toBe("yyyy-mm-dd");
+      // (ExcelJS reads the escaped hyphens of the file's yyyy\-mm\-dd back without the escapes.)
+      if (f.type === "date") expect(c.numFmt).toMatch(/^yyyy\\?-mm\\?-dd$/);
     }
     // every other cell that holds anything is locked
     for (const s of T.sheets) {
@@ -136,7 +141,7 @@ describe("generated template (re-read with ExcelJS)", () => {
     for (const f of T.fields.filter((x) => !x.series)) {
       const ws = wb.getWorksheet(f.sheet)!;
       expect(ws.getCell(f.labelCell).value).toBe(f.label);
-      expect(ws.getCell(f.labelCell.replace(/^A/, "D")).value).toBe(f.help);
+      expect(ws.getCell(f.labelCell.replace(/^A/, "D")).value).toBe(helpFor(f));
       if (f.unit) expect(ws.getCell(f.labelCell.replace(/^A/, "B")).value).toBe(f.unit);
     }
   });
@@ -205,5 +210,134 @@ describe("code lists that cannot be inline", () => {
     expect(wb.getWorksheet(area.sheet)!.getCell(area.cell).dataValidation?.formulae[0]).toMatch(
       /^"Primärvård,/,
     );
+  });
+});
+
+describe("what a provider sees in a template prepared for an area", () => {
+  const headerRows = (sheet: string) =>
+    Object.keys(T.sheets.find((s) => s.name === sheet)!.headers).map((a1) => Number(a1.replace(/^\D+/, "")));
+
+  it.each(AREA_CODES)(
+    "%s: title, intro and column headings stay visible; headings of shown rows too",
+    async (area) => {
+      const wb = await load(await writeTemplate(T, { area, created: FIXED_DATE }));
+      for (const def of T.sheets) {
+        const ws = wb.getWorksheet(def.name)!;
+        for (const r of [1, 2, ...headerRows(def.name)])
+          expect(ws.getRow(r).hidden, `${def.name} rad ${r}`).toBe(false);
+        // Every section heading above a visible input or computed row is visible.
+        const headings = Object.keys(def.sections)
+          .map((a1) => Number(a1.replace(/^\D+/, "")))
+          .sort((a, b) => a - b);
+        const itemRows = [
+          ...T.fields.filter((f) => f.sheet === def.name).map((f) => Number(f.cell.replace(/^\D+/, ""))),
+          ...T.computed.filter((c) => c.sheet === def.name).map((c) => Number(c.cell.replace(/^\D+/, ""))),
+        ];
+        for (const row of itemRows) {
+          if (ws.getRow(row).hidden) continue;
+          const heading = headings.filter((h) => h < row).pop();
+          if (heading !== undefined)
+            expect(ws.getRow(heading).hidden, `${def.name} rubrik rad ${heading}`).toBe(false);
+        }
+        expect(hiddenRows(T, def.name, area).has(headerRows(def.name)[0])).toBe(false);
+      }
+      // The area's own volume rows are shown, the other areas' hidden.
+      const vol = wb.getWorksheet("Volymer")!;
+      for (const s of T.series) expect(vol.getRow(s.row).hidden, s.key).toBe(!appliesToArea(s, area));
+    },
+  );
+
+  it("every number format of every generated file survives a Swedish save (no bare space, escaped date hyphens)", async () => {
+    expect(isLocaleSafeFormat('#,##0 "kr";-#,##0 "kr"')).toBe(false);
+    expect(isLocaleSafeFormat("0.0 %")).toBe(false);
+    expect(isLocaleSafeFormat("yyyy-mm-dd")).toBe(false);
+    expect(isLocaleSafeFormat('#,##0" kr";-#,##0" kr"')).toBe(true);
+    expect(isLocaleSafeFormat("0.0\\ %")).toBe(true);
+    expect(isLocaleSafeFormat("yyyy\\-mm\\-dd")).toBe(true);
+    const files = [
+      await writeTemplate(T, { created: FIXED_DATE }),
+      ...(await Promise.all(
+        AREA_CODES.map((area) =>
+          writeTemplate(T, { area, values: exampleValues(area), created: FIXED_DATE }),
+        ),
+      )),
+    ];
+    for (const bytes of files) {
+      const styles = await (await JSZip.loadAsync(bytes)).file("xl/styles.xml")!.async("string");
+      const codes = [...styles.matchAll(/formatCode="([^"]*)"/g)].map((m) =>
+        m[1].replace(/&quot;/g, '"').replace(/&amp;/g, "&"),
+      );
+      expect(codes.length).toBeGreaterThan(3);
+      for (const code of codes) expect(isLocaleSafeFormat(code), code).toBe(true);
+    }
+  });
+
+  /** Words that belong to other kinds of services than the area's. */
+  const FOREIGN: Record<"health" | "care" | "school", RegExp> = {
+    health: /\b(elev|förskol|skollag|vårdnadshavare|senior alert|bpsd)/i,
+    care: /(patient(?!säkerhet)|vårdcentral|elev|förskol|skollag|vårdnadshavare)/i,
+    school: /(patient|vårdcentral|brukar|underskötersk|omsorg|senior alert|bpsd|palliativ)/i,
+  };
+  const KIND: Record<(typeof AREA_CODES)[number], keyof typeof FOREIGN> = {
+    primarvard: "health",
+    hemtjanst: "care",
+    sarskilt_boende: "care",
+    lss_boende: "care",
+    forskola: "school",
+    grundskola: "school",
+  };
+
+  it.each(AREA_CODES)("%s: help texts, prompts and intros fit the area", async (area) => {
+    const wb = await load(await writeTemplate(T, { area, created: FIXED_DATE }));
+    const foreign = FOREIGN[KIND[area]];
+    // The fields of the area (staff categories of other areas stay visible as optional rows; the
+    // preselected, locked area cell lists every area).
+    for (const f of T.fields.filter((x) => !x.optionalElsewhere && x.key !== T.roles.area)) {
+      if (!appliesToArea(f, area)) continue;
+      const ws = wb.getWorksheet(f.sheet)!;
+      const prompt = ws.getCell(f.cell).dataValidation?.prompt ?? "";
+      expect(prompt, `${f.key}: ${prompt}`).not.toMatch(foreign);
+      if (!f.series) {
+        const help = String(ws.getCell(f.labelCell.replace(/^A/, "D")).value ?? "");
+        expect(help, `${f.key}: ${help}`).toBe(helpFor(f, area));
+        expect(help, `${f.key}: ${help}`).not.toMatch(foreign);
+      }
+    }
+    for (const def of T.sheets) {
+      const intro = String(wb.getWorksheet(def.name)!.getCell("A2").value);
+      expect(intro, `${def.name}: ${intro}`).not.toMatch(foreign);
+    }
+    const instructions = wb.getWorksheet(INSTRUCTIONS_SHEET)!;
+    instructions.eachRow((row) => expect(String(row.getCell(2).value ?? "")).not.toMatch(foreign));
+  });
+});
+
+describe("the blank template's formulas", () => {
+  it("carry no cached result (a 0 would read as an overwritten formula once a program fills the inputs)", async () => {
+    const bytes = await writeTemplate(T, { created: FIXED_DATE });
+    const zip = await JSZip.loadAsync(bytes);
+    for (const name of Object.keys(zip.files).filter((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n))) {
+      const xml = await zip.file(name)!.async("string");
+      const cached = [...xml.matchAll(/<c [^>]*>(<f>[^<]*<\/f>)<v>[^<]*<\/v><\/c>/g)];
+      expect(
+        cached.map((m) => m[0]).filter((c) => !c.includes('t="str"')),
+        name,
+      ).toEqual([]);
+    }
+  });
+
+  it("a file filled by a program that does not recalculate is not UNDERKÄND for its formulas", async () => {
+    const wb = await load(await writeTemplate(T, { created: FIXED_DATE }));
+    const values = exampleValues("hemtjanst");
+    for (const f of T.fields) {
+      const v = values[f.key];
+      if (v === undefined || v === null) continue;
+      wb.getWorksheet(f.sheet)!.getCell(f.cell).value =
+        f.type === "date" && typeof v === "number" ? new Date(Date.UTC(1899, 11, 30) + v * 86_400_000) : v;
+    }
+    const snap = await readWorkbook(new Uint8Array(await wb.xlsx.writeBuffer()));
+    const findings = validateSubmission(snap, T);
+    expect(findings.filter((f) => f.severity === "error")).toEqual([]);
+    expect(findings.map((f) => f.code)).toContain("FORMULAS_NOT_CALCULATED");
   });
 });

@@ -5,3 +5,5 @@ export * from "./v1";
 export * from "./v1_1";
 export * from "./values";
 export * from "./registry";
+export * from "./help";
+export * from "./formats";

@@ -77,7 +77,10 @@ export const InputFieldSchema = z.object({
   pattern: z.string().optional(),
   patternMessage: z.string().optional(),
   codeList: z.string().optional(),
+  /** Help text for every area (the generic template shows this one). */
   help: z.string().min(1),
+  /** Help text for particular areas, where the generic one does not fit (see ./help.ts). */
+  areaHelp: z.partialRecord(AreaCodeSchema, z.string().min(1)).optional(),
   plausible: PlausibleRangeSchema.optional(),
   /** For monthly cells: the series key and month (1–12). */
   series: z.string().optional(),
@@ -196,6 +199,8 @@ export const SheetDefSchema = z.object({
   name: z.string().min(1).max(31),
   title: z.string(),
   intro: z.string(),
+  /** The intro for particular areas, where the generic one does not fit (see ./help.ts). */
+  areaIntro: z.partialRecord(AreaCodeSchema, z.string().min(1)).optional(),
   /** Column header texts by A1 cell (row 4). */
   headers: z.record(z.string(), z.string()),
   /** Section headings by A1 cell (e.g. "Primärvård" above its rows). */

@@ -90,7 +90,15 @@ function uppgifter(b: TemplateBuilder): void {
       type: "text",
       required: true,
       maxLength: 200,
-      help: "Enheten som rapporten gäller, t.ex. vårdcentralens namn.",
+      help: "Enheten som rapporten gäller, som den heter i avtalet.",
+      areaHelp: {
+        primarvard: "Enheten som rapporten gäller, t.ex. vårdcentralens namn.",
+        hemtjanst: "Enheten som rapporten gäller, t.ex. hemtjänstgruppens eller områdets namn.",
+        sarskilt_boende: "Enheten som rapporten gäller, t.ex. boendets namn.",
+        forskola: "Enheten som rapporten gäller, t.ex. förskolans namn.",
+        grundskola: "Enheten som rapporten gäller, t.ex. skolans namn.",
+        lss_boende: "Enheten som rapporten gäller, t.ex. gruppbostadens eller servicebostadens namn.",
+      },
     })
     .input({
       key: "uppgifter.verksamhetsomrade",
@@ -106,7 +114,15 @@ function uppgifter(b: TemplateBuilder): void {
       type: "text",
       required: true,
       maxLength: 60,
-      help: "Avtalets eller överenskommelsens id, t.ex. PV-LOV-2024.",
+      help: "Avtalets eller överenskommelsens id, som det står i avtalet.",
+      areaHelp: {
+        primarvard: "Avtalets eller överenskommelsens id, t.ex. PV-LOV-2024.",
+        hemtjanst: "Avtalets eller överenskommelsens id, t.ex. HT-LOV-2023.",
+        sarskilt_boende: "Avtalets eller överenskommelsens id, t.ex. SAB-LOU-2022.",
+        forskola: "Godkännandets eller avtalets id, t.ex. FSK-GODK-2021.",
+        grundskola: "Godkännandets eller avtalets id, t.ex. GR-GODK-2019.",
+        lss_boende: "Avtalets eller överenskommelsens id, t.ex. IO-LSS-2025.",
+      },
     })
     .input({
       key: "uppgifter.ar",
@@ -594,7 +610,7 @@ function kvalitet(b: TemplateBuilder): SheetLayout {
   const s = b.sheet(
     SHEETS.kvalitet,
     "Kvalitet",
-    "Andelar anges i procent (t.ex. 81,5 %). Uppgifter från senaste brukar- eller patientundersökning.",
+    "Andelar anges i procent (t.ex. 81,5 %). Uppgifter från senaste brukar-, patient- eller elevundersökning.",
     {
       A4: "Mått",
       B4: "Enhet",
@@ -602,13 +618,39 @@ function kvalitet(b: TemplateBuilder): SheetLayout {
       D4: "Anvisning",
     },
   );
+  s.def.areaIntro = {
+    primarvard: "Andelar anges i procent (t.ex. 81,5 %). Uppgifter från senaste nationella patientenkät.",
+    hemtjanst:
+      "Andelar anges i procent (t.ex. 81,5 %). Uppgifter från senaste brukarundersökning (t.ex. Socialstyrelsens äldreundersökning).",
+    sarskilt_boende:
+      "Andelar anges i procent (t.ex. 81,5 %). Uppgifter från senaste brukarundersökning (t.ex. Socialstyrelsens äldreundersökning).",
+    forskola: "Andelar anges i procent (t.ex. 81,5 %). Uppgifter från senaste enkät till vårdnadshavare.",
+    grundskola:
+      "Andelar anges i procent (t.ex. 81,5 %). Uppgifter från senaste elev- eller vårdnadshavarenkät.",
+    lss_boende: "Andelar anges i procent (t.ex. 81,5 %). Uppgifter från senaste brukarundersökning.",
+  };
   s.input({
     key: "kvalitet.helhetsintryck",
     label: "Brukar-/patientundersökning: helhetsintryck (andel positiva)",
     ...pct,
     required: true,
-    help: "Andel positiva svar om helhetsintryck. Nationell patientenkät primärvård 2021: 79,5 % (kvinnor), 82,4 % (män).",
-    plausible: { min: 0.4, note: "Nationell patientenkät 2021 låg kring 80 % positiva" },
+    help: "Andel positiva svar om helhetsintrycket i senaste undersökningen.",
+    areaHelp: {
+      primarvard:
+        "Andel positiva svar om helhetsintryck. Nationell patientenkät primärvård 2021: 79,5 % (kvinnor), 82,4 % (män).",
+      hemtjanst:
+        "Andel brukare som är ganska eller mycket nöjda med hemtjänsten som helhet (Socialstyrelsens äldreundersökning).",
+      sarskilt_boende:
+        "Andel boende som är ganska eller mycket nöjda med boendet som helhet (Socialstyrelsens äldreundersökning).",
+      forskola: "Andel vårdnadshavare som är nöjda med förskolan som helhet.",
+      grundskola:
+        "Andel elever (eller vårdnadshavare) som är nöjda med skolan som helhet, t.ex. i Skolenkäten.",
+      lss_boende: "Andel brukare som är nöjda med sitt boende som helhet.",
+    },
+    plausible: {
+      min: 0.4,
+      note: "Nationella undersökningar ligger oftast mellan 75 och 90 % positiva",
+    },
   })
     .input({
       key: "kvalitet.bemotande",
@@ -631,7 +673,12 @@ function kvalitet(b: TemplateBuilder): SheetLayout {
       codeList: "janej",
       required: true,
       appliesTo: ["primarvard", "hemtjanst", "sarskilt_boende"],
-      help: "Ja eller Nej, t.ex. Senior alert, BPSD, Palliativregistret.",
+      help: "Ja eller Nej: rapporterar enheten till något nationellt kvalitetsregister?",
+      areaHelp: {
+        primarvard: "Ja eller Nej, t.ex. Nationella diabetesregistret, Svenska palliativregistret.",
+        hemtjanst: "Ja eller Nej, t.ex. Senior alert, Svenska palliativregistret.",
+        sarskilt_boende: "Ja eller Nej, t.ex. Senior alert, BPSD, Svenska palliativregistret.",
+      },
     })
     .input({
       key: "kvalitet.register_namn",
@@ -686,14 +733,30 @@ function avvikelser(b: TemplateBuilder): void {
       label: "Synpunkter",
       ...cnt,
       required: true,
-      help: "Synpunkter från brukare, patienter eller anhöriga (beröm, förslag).",
+      help: "Synpunkter från dem verksamheten är till för eller deras anhöriga (beröm, förslag).",
+      areaHelp: {
+        primarvard: "Synpunkter från patienter eller närstående (beröm, förslag).",
+        hemtjanst: "Synpunkter från brukare eller anhöriga (beröm, förslag).",
+        sarskilt_boende: "Synpunkter från boende eller anhöriga (beröm, förslag).",
+        forskola: "Synpunkter från barn eller vårdnadshavare (beröm, förslag).",
+        grundskola: "Synpunkter från elever eller vårdnadshavare (beröm, förslag).",
+        lss_boende: "Synpunkter från brukare, anhöriga eller gode män (beröm, förslag).",
+      },
     })
     .input({
       key: "avvikelser.klagomal",
       label: "Klagomål",
       ...cnt,
       required: true,
-      help: "Klagomål från brukare, patienter eller anhöriga.",
+      help: "Klagomål från dem verksamheten är till för eller deras anhöriga.",
+      areaHelp: {
+        primarvard: "Klagomål från patienter eller närstående.",
+        hemtjanst: "Klagomål från brukare eller anhöriga.",
+        sarskilt_boende: "Klagomål från boende eller anhöriga.",
+        forskola: "Klagomål från barn eller vårdnadshavare (skollagen 4 kap. 8 §).",
+        grundskola: "Klagomål från elever eller vårdnadshavare (skollagen 4 kap. 8 §).",
+        lss_boende: "Klagomål från brukare, anhöriga eller gode män.",
+      },
     })
     .input({
       key: "avvikelser.avvikelser",

@@ -29,7 +29,17 @@ export function buildTemplateV1_1(): TemplateDefinition {
     required: false,
     min: 0,
     max: 1,
-    help: "Andel av årsarbetarna med utbildning för yrket (t.ex. undersköterska, legitimation).",
+    help: "Andel av årsarbetarna med utbildning för yrket.",
+    areaHelp: {
+      primarvard: "Andel av årsarbetarna med legitimation eller yrkesutbildning för sin tjänst.",
+      hemtjanst:
+        "Andel av årsarbetarna med undersköterskeutbildning eller annan vård- och omsorgsutbildning.",
+      sarskilt_boende:
+        "Andel av årsarbetarna med undersköterskeutbildning eller annan vård- och omsorgsutbildning.",
+      forskola: "Andel av årsarbetarna med förskollärarexamen eller barnskötarutbildning.",
+      grundskola: "Andel av lärarnas årsarbetare med lärarlegitimation och behörighet i ämnet.",
+      lss_boende: "Andel av årsarbetarna med utbildning för arbete med funktionsnedsättning.",
+    },
   };
   t.fields.push(field);
   return t;
