@@ -43,7 +43,11 @@ export class UnreadableWorkbookError extends Error {
   }
 }
 
-/** Size limits. A filled-in template is about 50 kB; these leave a wide margin. */
+/**
+ * Size limits. A filled-in template is about 50 kB; these leave a wide margin. The row and
+ * column limits apply to the sheets that are reviewed (see {@link ProbeOptions}); a sheet of the
+ * provider's own is only held to the byte limits.
+ */
 export interface ReadLimits {
   /** Largest file accepted (bytes). Default 50 MB. */
   maxFileBytes: number;
@@ -314,18 +318,33 @@ export async function readEntryStart(
   return text;
 }
 
+/** A whole `<row>` element (self-closing or with its cells), and its `r` attribute. */
+const ROW_ELEMENT = /<(?:\w+:)?row\b([^>]*?)(?:\/>|>([\s\S]*?)<\/(?:\w+:)?row>)/g;
+/** A value, inline string or formula inside a row's cells: the row holds something. */
+const ROW_CONTENT = /<(?:\w+:)?(?:v|is|f)[\s>/]/;
+
 /**
- * The highest row number in a sheet's XML, read chunk by chunk, stopping as soon as it passes
- * `stopAbove`.
+ * The highest row that holds a value, an inline string or a formula in a sheet's XML, read
+ * chunk by chunk, stopping as soon as it passes `stopAbove`. Rows that only carry formatting do
+ * not count: LibreOffice writes an empty formatted row 1 048 576 (and a dimension to match)
+ * after a row has been deleted, and Excel keeps formatted empty rows below the data.
  */
 export async function scanMaxRow(entry: JSZip.JSZipObject, stopAbove: number): Promise<number> {
   let max = 0;
+  let current = 0;
   let tail = "";
-  const re = /<(?:\w+:)?row\b[^>]*?\br="(\d+)"/g;
   await readEntryText(entry, (chunk) => {
     const text = tail + chunk;
-    for (const m of text.matchAll(re)) max = Math.max(max, Number(m[1]));
-    tail = text.slice(-256);
+    let end = 0;
+    ROW_ELEMENT.lastIndex = 0;
+    for (let m = ROW_ELEMENT.exec(text); m !== null; m = ROW_ELEMENT.exec(text)) {
+      const r = /\br="(\d+)"/.exec(m[1]);
+      // A row without r="" is the one after the previous row (ECMA-376 18.3.1.73).
+      current = r ? Number(r[1]) : current + 1;
+      if (m[2] !== undefined && ROW_CONTENT.test(m[2])) max = Math.max(max, current);
+      end = ROW_ELEMENT.lastIndex;
+    }
+    tail = text.slice(end);
     return max > stopAbove;
   });
   return max;
@@ -373,6 +392,15 @@ async function sheetParts(zip: JSZip): Promise<Map<string, string>> {
   return out;
 }
 
+/** Options for {@link probeWorkbook}. */
+export interface ProbeOptions {
+  /**
+   * The sheets that are reviewed (case-insensitive names); the row and column limits apply to
+   * these only. Absent: to every sheet.
+   */
+  reviewedSheets?: readonly string[];
+}
+
 function decodeXml(s: string): string {
   return s
     .replace(/&lt;/g, "<")
@@ -386,7 +414,14 @@ function decodeXml(s: string): string {
  * Check that the bytes are a readable .xlsx within the limits. Throws
  * {@link UnreadableWorkbookError} with a one-line Swedish reason otherwise.
  */
-export async function probeWorkbook(bytes: Uint8Array, limits: ReadLimits = DEFAULT_LIMITS): Promise<void> {
+export async function probeWorkbook(
+  bytes: Uint8Array,
+  limits: ReadLimits = DEFAULT_LIMITS,
+  options: ProbeOptions = {},
+): Promise<void> {
+  const reviewed = options.reviewedSheets
+    ? new Set(options.reviewedSheets.map((n) => n.toLocaleLowerCase("sv-SE")))
+    : undefined;
   if (bytes.length === 0) throw emptyFileError();
   if (bytes.length > limits.maxFileBytes) throw tooLargeError(bytes.length, limits);
   if (startsWith(bytes, OLE_SIG)) throw classifyOle(bytes);
@@ -453,6 +488,8 @@ export async function probeWorkbook(bytes: Uint8Array, limits: ReadLimits = DEFA
         `bladet ”${name}” är för stort (${sizeText(size)} okomprimerat); ta bort överflödiga rader och spara igen`,
       );
     }
+    // A sheet that is not reviewed (the provider's own) is held to the byte limits only.
+    if (reviewed && !reviewed.has(name.toLocaleLowerCase("sv-SE"))) continue;
     let head: string;
     try {
       head = await readEntryStart(entry, /<(?:\w+:)?(?:dimension\b[^>]*>|sheetData\b)/);
@@ -462,14 +499,13 @@ export async function probeWorkbook(bytes: Uint8Array, limits: ReadLimits = DEFA
     const dim = parseDimension(head);
     let rows = dim?.rows ?? 0;
     let atLeast = false;
-    if (!dim || size > SCAN_ROWS_ABOVE_BYTES) {
-      // No dimension, or a sheet far bigger than a filled-in template: count the rows themselves.
+    if (!dim || rows > limits.maxRows || size > SCAN_ROWS_ABOVE_BYTES) {
+      // No dimension, one beyond the limit (LibreOffice declares every row of a sheet whose last
+      // row is formatted), or a sheet far bigger than a filled-in template: count the rows that
+      // hold something.
       try {
-        const scanned = await scanMaxRow(entry, limits.maxRows);
-        if (scanned > rows) {
-          rows = scanned;
-          atLeast = scanned > limits.maxRows && scanned < MAX_ROWS;
-        }
+        rows = await scanMaxRow(entry, limits.maxRows);
+        atLeast = rows > limits.maxRows && rows < MAX_ROWS;
       } catch {
         throw corrupt(`har ett skadat blad (”${name}”)`);
       }

@@ -8,6 +8,7 @@
  */
 import ExcelJS from "exceljs";
 import type { SheetSnapshot, SnapshotValue, WorkbookSnapshot } from "../domain/snapshot";
+import { TEMPLATES } from "../domain/template/registry";
 import { DEFAULT_LIMITS, probeWorkbook, UnreadableWorkbookError, type ReadLimits } from "./probe";
 
 export { UnreadableWorkbookError, type UnreadableCode, type ReadLimits, DEFAULT_LIMITS } from "./probe";
@@ -15,7 +16,24 @@ export { UnreadableWorkbookError, type UnreadableCode, type ReadLimits, DEFAULT_
 /** Options for {@link readWorkbook}. */
 export interface ReadWorkbookOptions {
   limits?: Partial<ReadLimits>;
+  /**
+   * The sheets held to the row and column limits (default: every template version's sheets and
+   * its meta sheet). Other sheets are the provider's own: not reviewed, so only their size in
+   * bytes counts, and a long list of their own does not make the submission unreadable.
+   */
+  reviewedSheets?: readonly string[];
 }
+
+/** Every sheet name any known template version reviews (and its meta and instructions sheets). */
+export const TEMPLATE_SHEET_NAMES: readonly string[] = [
+  ...new Set(
+    TEMPLATES.flatMap((t) => [
+      ...t.sheets.map((s) => s.name),
+      t.stamp.metaSheet,
+      ...(t.auxiliarySheets ?? []),
+    ]),
+  ),
+];
 
 /** Bytes as a Uint8Array view (no copy). */
 export function toBytes(data: ArrayBuffer | Uint8Array): Uint8Array {
@@ -116,7 +134,7 @@ export async function loadWorkbook(
 ): Promise<ExcelJS.Workbook> {
   const limits: ReadLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const bytes = toBytes(data);
-  await probeWorkbook(bytes, limits);
+  await probeWorkbook(bytes, limits, { reviewedSheets: options.reviewedSheets ?? TEMPLATE_SHEET_NAMES });
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
