@@ -1,9 +1,10 @@
 /**
  * The server's own verdict on a submitted workbook: the stored values (as a snapshot, from
- * store/workbookValues.ts) are validated with the same domain code as the task pane and
- * `uppf validate`, so what is stored does not rest on what the client claims.
+ * store/workbookValues.ts) are reviewed with the domain's one review path (reviewSubmission),
+ * the same as the task pane and `uppf validate`, so what is stored does not rest on what the
+ * client claims.
  */
-import { getTemplate, validateSubmission, verdict as verdictOf, type WorkbookSnapshot } from "../domain";
+import { getTemplate, reviewSubmission, type WorkbookSnapshot } from "../domain";
 import type { ServerVerdict } from "../api/submissions";
 
 const STATUS = { GODKÄND: "godkand", "GODKÄND MED VARNINGAR": "varningar", UNDERKÄND: "fel" } as const;
@@ -28,13 +29,11 @@ export function serverVerdict(
       ],
     };
   }
-  const findings = validateSubmission(snapshot, template);
-  const errors = findings.filter((f) => f.severity === "error").length;
-  const warnings = findings.filter((f) => f.severity === "warning").length;
+  const { findings, counts, verdict } = reviewSubmission(snapshot, { template });
   return {
-    status: STATUS[verdictOf(findings)],
-    errorCount: errors,
-    warningCount: warnings,
+    status: STATUS[verdict],
+    errorCount: counts.error,
+    warningCount: counts.warning,
     findings: findings.map((f) => ({
       severity: SEVERITY[f.severity],
       code: f.code,

@@ -7,7 +7,7 @@ import type ExcelJS from "exceljs";
 import { isA1 } from "../domain/snapshot";
 import type { Severity } from "../domain/validate/findings";
 import { loadWorkbook } from "./read";
-import type { ReportFinding } from "./structure";
+import type { Finding } from "../domain/validate/findings";
 import { REVIEW_SHEET, valueText } from "./text";
 
 export { valueText };
@@ -50,7 +50,7 @@ export interface AnnotateOptions {
  */
 export async function annotateWorkbook(
   bytes: ArrayBuffer | Uint8Array,
-  findings: readonly ReportFinding[],
+  findings: readonly Finding[],
   options: AnnotateOptions = {},
 ): Promise<Uint8Array> {
   const wb = await loadWorkbook(bytes);

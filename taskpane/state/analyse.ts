@@ -1,18 +1,13 @@
 /**
- * What the views show about a workbook, computed once per read: findings and verdict
- * (validateSubmission), the typed submission (template id/version, provider, period) and the
- * template the workbook was validated against.
+ * What the views show about a workbook, computed once per read with the domain's one review
+ * path (reviewSubmission, the same as `uppf validate` and the server): findings and verdict, the
+ * typed submission (template id/version, provider, period) and the template the workbook was
+ * validated against.
  */
 import {
-  LATEST_TEMPLATE,
-  TEMPLATES,
-  checkIntegrity,
   codeLabel,
-  readSubmission,
+  reviewSubmission,
   templateStamp,
-  summarise,
-  validateSubmission,
-  verdict,
   type Finding,
   type Severity,
   type Submission,
@@ -37,10 +32,7 @@ export interface Analysis {
 }
 
 export function analyse(snapshot: WorkbookSnapshot): Analysis {
-  const integrity = checkIntegrity(snapshot, LATEST_TEMPLATE, TEMPLATES, true);
-  const template = integrity.template;
-  const findings = validateSubmission(snapshot, LATEST_TEMPLATE);
-  const submission = readSubmission(snapshot, template, integrity.addresses);
+  const { template, findings, counts, verdict, submission } = reviewSubmission(snapshot);
   const stamped = !findings.some((f) => f.code === "TEMPLATE_STAMP_MISSING");
   const stampText = templateStamp({ id: submission.templateId, version: submission.templateVersion });
   const areaLabel = submission.area
@@ -51,8 +43,8 @@ export function analyse(snapshot: WorkbookSnapshot): Analysis {
     template,
     stamped,
     findings,
-    counts: summarise(findings),
-    verdict: verdict(findings),
+    counts,
+    verdict,
     submission,
     stampText,
     areaLabel,

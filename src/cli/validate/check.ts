@@ -1,22 +1,20 @@
 /**
  * Validating one submission file (Node side): size check before reading, the browser-safe
- * reader, structure checks, the domain's validation and metrics, and optionally an annotated
- * copy. Never throws for a bad file: the result says OLÄSBAR with a one-line Swedish reason.
+ * reader, then the domain's one review path (reviewSubmission: integrity, structure,
+ * validation, metrics, contract), and optionally an annotated copy. Never throws for a bad file:
+ * the result says OLÄSBAR with a one-line Swedish reason.
  */
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { checkIntegrity } from "../../domain/validate/integrity";
-import { readSubmission } from "../../domain/validate/read";
-import { verdict as verdictOf, type Severity } from "../../domain/validate/findings";
-import { validateSubmission } from "../../domain/validate/validate";
-import { computeMetrics } from "../../domain/metrics";
-import { deviationsOnly, evaluateContract, type Avtal, type Deviation } from "../../domain/contract";
-import { LATEST_TEMPLATE, TEMPLATES } from "../../domain/template/registry";
+import type { Finding, Severity } from "../../domain/validate/findings";
+import type { Metrics } from "../../domain/metrics";
+import { deviationsOnly, type Avtal, type Deviation } from "../../domain/contract";
+import { reviewSubmission } from "../../domain/review";
+import { LATEST_TEMPLATE } from "../../domain/template/registry";
 import { readWorkbook, UnreadableWorkbookError, DEFAULT_LIMITS } from "../../xlsx/read";
 import { emptyFileError, tooLargeError } from "../../xlsx/probe";
-import { looksLikeTemplate, structuralFindings, type ReportFinding } from "../../xlsx/structure";
+import { looksLikeTemplate } from "../../xlsx/structure";
 import { annotateWorkbook } from "../../xlsx/annotate";
-import { INSTRUCTIONS_SHEET } from "../../xlsx/text";
 import type { SubmissionInfo } from "../../xlsx/compile";
 
 /** A file's verdict: the domain's three, plus OLÄSBAR for files that could not be read. */
@@ -56,6 +54,8 @@ export interface FileResult {
   deviations: Deviation[];
   /** The avtal the file was evaluated against (id and version), when --avtal is given. */
   avtal?: { id: string; version: string } | null;
+  /** Why no avtal was applied (none has the file's avtal id, or not for its area), when --avtal is given. */
+  avtalNote?: string;
   /** Path of the annotated copy, when --annotate was given. */
   annotated?: string;
   /** Why the annotated copy could not be written. */
@@ -70,20 +70,15 @@ export interface ValidateFileOptions {
   annotateName?: string;
   /** Largest file accepted. */
   maxFileBytes?: number;
-  /** Avtal to evaluate against (the one whose id matches the file's avtal-id; a single avtal always applies). */
+  /** Avtal to evaluate against: the one whose id and area match the file's applies. */
   avtal?: Avtal[];
   /** Today's date (ÅÅÅÅ-MM-DD) for reporting-deadline checks. */
   today?: string;
 }
 
-/** The avtal that applies to a submission: same id, or the only one given. */
-export function chooseAvtal(avtal: readonly Avtal[], avtalId: string | null): Avtal | undefined {
-  return avtal.find((a) => a.id === avtalId) ?? (avtal.length === 1 ? avtal[0] : undefined);
-}
-
 const SUBMISSION_TEXT_KEYS = { provider: "uppgifter.utforare", unit: "uppgifter.enhet" } as const;
 
-function toJson(f: ReportFinding): JsonFinding {
+function toJson(f: Finding): JsonFinding {
   const out: JsonFinding = {
     severity: f.severity,
     code: f.code,
@@ -141,13 +136,7 @@ function readBytes(file: string, maxFileBytes: number): Uint8Array {
   }
 }
 
-function countSeverities(findings: readonly ReportFinding[]): Record<Severity, number> {
-  const out: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
-  for (const f of findings) out[f.severity]++;
-  return out;
-}
-
-function metricsRecord(m: ReturnType<typeof computeMetrics>): Record<string, number | boolean | null> {
+function metricsRecord(m: Metrics): Record<string, number | boolean | null> {
   const out: Record<string, number | boolean | null> = {};
   for (const [id, c] of Object.entries(m.values)) out[id] = c.ok ? c.value : null;
   out.meetsRequirement = m.meetsRequirement.ok ? m.meetsRequirement.value : null;
@@ -171,20 +160,16 @@ export async function validateFile(
         `arbetsboken är inte skapad från uppföljningsmallen (stämpeln ${LATEST_TEMPLATE.stamp.definedName} och mallens blad saknas); be utföraren använda mallen`,
       );
     }
-    const integrity = checkIntegrity(snapshot, LATEST_TEMPLATE, TEMPLATES, true);
-    const template = integrity.template;
-    const domainFindings = validateSubmission(snapshot, LATEST_TEMPLATE).filter(
-      // The instructions sheet is added by the generator in front of the template's sheets.
-      (f) => !(f.code === "SHEET_EXTRA" && f.sheet === INSTRUCTIONS_SHEET),
-    );
-    const findings: ReportFinding[] = [...structuralFindings(snapshot, template), ...domainFindings];
-    const submission = readSubmission(snapshot, template, integrity.addresses);
-    const metrics = computeMetrics(submission, template);
+    const review = reviewSubmission(snapshot, {
+      avtal: options.avtal,
+      today: options.today ?? new Date().toISOString().slice(0, 10),
+    });
+    const { findings, submission, metrics } = review;
     const text = (k: string) =>
       typeof submission.values[k] === "string" ? (submission.values[k] as string) : null;
     const result: FileResult = {
       file: label,
-      verdict: verdictOf(findings),
+      verdict: review.verdict,
       template: { id: submission.templateId, version: submission.templateVersion },
       submission: {
         provider: text(SUBMISSION_TEXT_KEYS.provider),
@@ -197,22 +182,15 @@ export async function validateFile(
         period: submission.period,
       },
       findings: findings.map(toJson),
-      counts: countSeverities(findings),
+      counts: review.counts,
       metrics: metricsRecord(metrics),
       deviations: [],
     };
     if (options.avtal) {
-      const avtal = chooseAvtal(options.avtal, submission.avtalId);
+      const avtal = review.avtal;
       result.avtal = avtal ? { id: avtal.id, version: avtal.version } : null;
-      if (avtal)
-        result.deviations = deviationsOnly(
-          evaluateContract(
-            submission,
-            metrics,
-            avtal,
-            options.today ?? new Date().toISOString().slice(0, 10),
-          ),
-        );
+      if (avtal) result.deviations = deviationsOnly(review.deviations[avtal.id] ?? []);
+      if (review.avtalMismatch) result.avtalNote = review.avtalMismatch.reason;
     }
     if (options.annotateDir) {
       const out = path.join(options.annotateDir, options.annotateName ?? path.basename(file));

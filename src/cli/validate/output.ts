@@ -91,7 +91,7 @@ export function fileText(r: FileResult): string {
     );
   if (r.avtal === null)
     lines.push(
-      "  Avtal: inget av de angivna avtalen gäller filens avtals-id; avtalskontrollen hoppades över.",
+      `  Avtal: ${r.avtalNote ?? "inget av de angivna avtalen gäller filen; avtalskontrollen hoppades över"}.`,
     );
   for (const d of r.deviations) {
     const tag = d.status === "deviation" ? "AVVIKELSE" : d.status === "warning" ? "VARNING  " : "EJ BEDÖMD";

@@ -44,6 +44,11 @@ export const FINDING_CODES = {
     severity: "info",
     description: "Arbetsboken har ett blad som inte ingår i mallen; det granskas inte.",
   },
+  SHEET_HIDDEN: {
+    severity: "error",
+    description:
+      "Ett av mallens blad är dolt; dolda uppgifter granskas men utföraren ser dem inte. (Ett dolt blad som inte ingår i mallen ger en varning.)",
+  },
   INPUT_MOVED: {
     severity: "error",
     description:

@@ -180,7 +180,17 @@ function mapSheets(
     }
   }
   for (const x of extras) {
-    if (!claimed?.has(x.name) && !plan.auxiliarySheets.has(x.name.toLowerCase()))
+    if (claimed?.has(x.name) || plan.auxiliarySheets.has(x.name.toLowerCase())) continue;
+    if (hidden(x)) {
+      findings.push(
+        finding(
+          "SHEET_HIDDEN",
+          { sheet: x.name },
+          `Arbetsboken har ett dolt blad ”${x.name}” som inte ingår i mallen; det granskas inte. Kontrollera att inga uppgifter står där.`,
+          { expected: "synligt", actual: visibilityText(x), severity: "warning" },
+        ),
+      );
+    } else {
       findings.push(
         finding(
           "SHEET_EXTRA",
@@ -189,8 +199,31 @@ function mapSheets(
           { actual: x.name },
         ),
       );
+    }
+  }
+  // A template sheet the provider has hidden: its values are read, but nobody sees them.
+  for (const sheet of sheetObjs) {
+    if (sheet && hidden(sheet))
+      findings.push(
+        finding(
+          "SHEET_HIDDEN",
+          { sheet: sheet.name },
+          `Bladet ”${sheet.name}” är dolt. Visa det igen (högerklicka på en bladflik > Ta fram) så att uppgifterna syns.`,
+          { expected: "synligt", actual: visibilityText(sheet) },
+        ),
+      );
   }
   return { actualNames, sheetObjs };
+}
+
+/** Hidden or very hidden (ExcelJS says "hidden", Office.js "Hidden": either spelling). */
+function hidden(sheet: SheetSnapshot): boolean {
+  const v = String(sheet.visibility ?? "visible").toLowerCase();
+  return v === "hidden" || v === "veryhidden";
+}
+
+function visibilityText(sheet: SheetSnapshot): string {
+  return String(sheet.visibility).toLowerCase() === "veryhidden" ? "mycket dolt" : "dolt";
 }
 
 function rowText(n: number): string {
